@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod circuit;
+mod error;
+mod params;
+mod signature;
+mod verify;
+
+pub use circuit::{Circuit, Credentials};
+pub use error::Error;
+pub use params::{Param, canonical_string};
+pub use signature::{Signature, sign_client_server, sign_server_server};
+pub use verify::{VerifyKey, verify};

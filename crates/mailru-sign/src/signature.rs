@@ -1,0 +1,166 @@
+//! The two signing circuits of spec §2.3 and the [`Signature`] they produce.
+
+use std::fmt;
+use std::str::FromStr;
+
+use md5::{Digest, Md5};
+
+use crate::Error;
+use crate::params::{Param, sorted};
+
+/// An md5 request signature. Displays as 32 lowercase hexadecimal characters, the form the
+/// platform expects in `sig`.
+///
+/// ```
+/// let sig: mailru_sign::Signature = "5073f15c6d5b6ab2fde23ac43332b002".parse()?;
+/// assert_eq!(sig.to_string(), "5073f15c6d5b6ab2fde23ac43332b002");
+/// # Ok::<(), mailru_sign::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature([u8; 16]);
+
+impl Signature {
+    /// The 16 raw digest bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// Compares in time independent of where the signatures differ, so a verifier does not
+    /// tell an attacker how many leading bytes of a forged `sig` were right.
+    pub fn ct_eq(&self, other: &Signature) -> bool {
+        self.0
+            .iter()
+            .zip(other.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
+
+    /// Hex digits into the buffer, without allocating.
+    fn hex(&self) -> [u8; 32] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 32];
+        for (i, byte) in self.0.iter().enumerate() {
+            out[2 * i] = DIGITS[usize::from(byte >> 4)];
+            out[2 * i + 1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        out
+    }
+}
+
+impl From<[u8; 16]> for Signature {
+    fn from(bytes: [u8; 16]) -> Self {
+        Signature(bytes)
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex = self.hex();
+        // `hex` holds ASCII digits only, so it is valid UTF-8.
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({self})")
+    }
+}
+
+impl FromStr for Signature {
+    type Err = Error;
+
+    /// Parses exactly 32 lowercase hexadecimal characters; anything else is
+    /// [`Error::MalformedSignature`]. The platform only ever emits lowercase.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bytes = s.as_bytes();
+        if bytes.len() != 32 {
+            return Err(Error::MalformedSignature);
+        }
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => Ok(c - b'0'),
+            b'a'..=b'f' => Ok(c - b'a' + 10),
+            _ => Err(Error::MalformedSignature),
+        };
+        let mut out = [0u8; 16];
+        for (i, pair) in bytes.chunks_exact(2).enumerate() {
+            out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        }
+        Ok(Signature(out))
+    }
+}
+
+/// md5 over `prefix + canonical string + suffix`, streamed part by part.
+pub(crate) fn digest<I>(prefix: &str, params: I, suffix: &str) -> Result<Signature, Error>
+where
+    I: IntoIterator,
+    I::Item: Param,
+{
+    let pairs = sorted(params)?;
+    let mut md5 = Md5::new();
+    md5.update(prefix.as_bytes());
+    for p in &pairs {
+        md5.update(p.key().as_bytes());
+        md5.update(b"=");
+        md5.update(p.value().as_bytes());
+    }
+    md5.update(suffix.as_bytes());
+    Ok(Signature(md5.finalize().into()))
+}
+
+/// Client-server signature: `md5(uid + canonical + private_key)`.
+///
+/// `uid` is the user who owns the session (`x_mailru_vid` of the OAuth token). `params` are
+/// all request parameters as sent (a `sig` among them is ignored).
+///
+/// ```
+/// let sig = mailru_sign::sign_client_server(
+///     "1324730981306483817",
+///     &[
+///         ("app_id", "423004"),
+///         ("method", "friends.get"),
+///         ("session_key", "be6ef89965d58e56dec21acb9b62bdaa"),
+///     ],
+///     "7815696ecbf1c96e6894b779456d330e",
+/// )?;
+/// assert_eq!(sig.to_string(), "5073f15c6d5b6ab2fde23ac43332b002");
+/// # Ok::<(), mailru_sign::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::DuplicateKey`] when a key appears twice.
+pub fn sign_client_server<I>(uid: &str, params: I, private_key: &str) -> Result<Signature, Error>
+where
+    I: IntoIterator,
+    I::Item: Param,
+{
+    digest(uid, params, private_key)
+}
+
+/// Server-server signature: `md5(canonical + secret_key)`.
+///
+/// The platform only accepts it when the parameters include `secure=1`; pass it in `params`.
+///
+/// ```
+/// let sig = mailru_sign::sign_server_server(
+///     &[
+///         ("app_id", "423004"),
+///         ("method", "friends.get"),
+///         ("secure", "1"),
+///         ("session_key", "be6ef89965d58e56dec21acb9b62bdaa"),
+///     ],
+///     "3dad9cbf9baaa0360c0f2ba372d25716",
+/// )?;
+/// assert_eq!(sig.to_string(), "4a05af66f80da18b308fa7e536912bae");
+/// # Ok::<(), mailru_sign::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::DuplicateKey`] when a key appears twice.
+pub fn sign_server_server<I>(params: I, secret_key: &str) -> Result<Signature, Error>
+where
+    I: IntoIterator,
+    I::Item: Param,
+{
+    digest("", params, secret_key)
+}
