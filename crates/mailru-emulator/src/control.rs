@@ -1,0 +1,101 @@
+//! The control API under `/_emulator/`: fault injection, token expiry, the request log.
+//! Requests here are neither logged nor subject to faults.
+
+use hyper::{Method, Response, StatusCode};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::faults::{Fault, RandomFaults};
+use crate::http::{self, Body, Incoming};
+use crate::server::{Shared, lock};
+
+#[derive(Deserialize)]
+struct TokenBody {
+    #[serde(default)]
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DeclineBody {
+    uid: String,
+    #[serde(default = "yes")]
+    decline: bool,
+}
+
+#[derive(Deserialize)]
+struct InstallBody {
+    app_id: u64,
+    uid: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn ok(value: Value) -> Response<Body> {
+    http::json(StatusCode::OK, &value)
+}
+
+fn bad(message: String) -> Response<Body> {
+    http::json(StatusCode::BAD_REQUEST, &json!({"error": message}))
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(req: &Incoming) -> Result<T, Response<Body>> {
+    let body: &[u8] = if req.body.is_empty() {
+        b"{}"
+    } else {
+        &req.body
+    };
+    serde_json::from_slice(body).map_err(|e| bad(format!("invalid JSON body: {e}")))
+}
+
+fn uid(raw: &str) -> Result<u64, Response<Body>> {
+    raw.parse().map_err(|_| bad(format!("invalid uid `{raw}`")))
+}
+
+pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Response<Body> {
+    let path = &req.path["/_emulator".len()..];
+    let result = match (&req.method, path) {
+        (&Method::GET, "/health") => Ok(ok(json!({"status": "ok"}))),
+        (&Method::GET, "/log") => Ok(ok(json!(lock(&shared.log).snapshot()))),
+        (&Method::DELETE, "/log") => {
+            lock(&shared.log).clear();
+            Ok(ok(json!({"cleared": true})))
+        }
+        (&Method::POST, "/faults") => parse::<Fault>(req).map(|f| {
+            lock(&shared.faults).push(f);
+            ok(json!({"queued": true}))
+        }),
+        (&Method::DELETE, "/faults") => {
+            lock(&shared.faults).clear();
+            Ok(ok(json!({"cleared": true})))
+        }
+        (&Method::POST, "/faults/random") => parse::<Option<RandomFaults>>(req).map(|r| {
+            lock(&shared.faults).set_random(r);
+            ok(json!({"random": true}))
+        }),
+        (&Method::POST, "/tokens/expire") => parse::<TokenBody>(req).map(|b| {
+            let n = lock(&shared.state).expire(b.token.as_deref());
+            ok(json!({"expired": n}))
+        }),
+        (&Method::POST, "/tokens/revoke") => parse::<TokenBody>(req).map(|b| {
+            let n = lock(&shared.state).revoke(b.token.as_deref());
+            ok(json!({"revoked": n}))
+        }),
+        (&Method::POST, "/consent") => parse::<DeclineBody>(req).and_then(|b| {
+            let uid = uid(&b.uid)?;
+            lock(&shared.state).set_declines(uid, b.decline);
+            Ok(ok(json!({"uid": b.uid, "decline": b.decline})))
+        }),
+        (&Method::POST, "/installs/remove") => parse::<InstallBody>(req).and_then(|b| {
+            let uid = uid(&b.uid)?;
+            let removed = lock(&shared.state).uninstall(b.app_id, uid);
+            Ok(ok(json!({"removed": removed})))
+        }),
+        _ => Err(http::json(
+            StatusCode::NOT_FOUND,
+            &json!({"error": format!("no control endpoint {} {}", req.method, req.path)}),
+        )),
+    };
+    result.unwrap_or_else(|resp| resp)
+}
