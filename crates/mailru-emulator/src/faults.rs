@@ -46,7 +46,8 @@ pub enum FaultKind {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
-    /// What happens.
+    /// What happens (flattened in JSON: `{"kind": "http_status", "status": 503, ...}`).
+    #[serde(flatten)]
     pub kind: FaultKind,
     /// Which requests it hits; `None` for any.
     #[serde(default)]

@@ -4,8 +4,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use bytes::Bytes;
-use futures::stream;
+use futures::{StreamExt, stream};
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -226,14 +225,16 @@ async fn truncate(response: Response<Body>) -> Response<Body> {
     parts
         .headers
         .insert(CONTENT_LENGTH, HeaderValue::from(bytes.len().max(1)));
-    let frames: Vec<Result<Frame<Bytes>, io::Error>> = vec![
-        Ok(Frame::data(half)),
+    let first = stream::once(async move { Ok::<_, io::Error>(Frame::data(half)) });
+    // The pause lets hyper flush the headers and the first half before the body breaks.
+    let broken = stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         Err(io::Error::new(
             io::ErrorKind::ConnectionAborted,
             "truncated by fault injection",
-        )),
-    ];
-    Response::from_parts(parts, StreamBody::new(stream::iter(frames)).boxed())
+        ))
+    });
+    Response::from_parts(parts, BodyExt::boxed(StreamBody::new(first.chain(broken))))
 }
 
 /// The address to print: loopback addresses as `127.0.0.1`.
