@@ -40,22 +40,22 @@ fn bad(message: String) -> Response<Body> {
     http::json(StatusCode::BAD_REQUEST, &json!({"error": message}))
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(req: &Incoming) -> Result<T, Response<Body>> {
+fn parse<T: for<'de> Deserialize<'de>>(req: &Incoming) -> Result<T, String> {
     let body: &[u8] = if req.body.is_empty() {
         b"{}"
     } else {
         &req.body
     };
-    serde_json::from_slice(body).map_err(|e| bad(format!("invalid JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| format!("invalid JSON body: {e}"))
 }
 
-fn uid(raw: &str) -> Result<u64, Response<Body>> {
-    raw.parse().map_err(|_| bad(format!("invalid uid `{raw}`")))
+fn uid(raw: &str) -> Result<u64, String> {
+    raw.parse().map_err(|_| format!("invalid uid `{raw}`"))
 }
 
 pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Response<Body> {
     let path = &req.path["/_emulator".len()..];
-    let result = match (&req.method, path) {
+    let result: Result<Response<Body>, String> = match (&req.method, path) {
         (&Method::GET, "/health") => Ok(ok(json!({"status": "ok"}))),
         (&Method::GET, "/log") => Ok(ok(json!(lock(&shared.log).snapshot()))),
         (&Method::DELETE, "/log") => {
@@ -92,10 +92,12 @@ pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Response<Body> {
             let removed = lock(&shared.state).uninstall(b.app_id, uid);
             Ok(ok(json!({"removed": removed})))
         }),
-        _ => Err(http::json(
-            StatusCode::NOT_FOUND,
-            &json!({"error": format!("no control endpoint {} {}", req.method, req.path)}),
-        )),
+        _ => {
+            return http::json(
+                StatusCode::NOT_FOUND,
+                &json!({"error": format!("no control endpoint {} {}", req.method, req.path)}),
+            );
+        }
     };
-    result.unwrap_or_else(|resp| resp)
+    result.unwrap_or_else(bad)
 }

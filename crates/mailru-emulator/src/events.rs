@@ -233,7 +233,12 @@ impl View<'_> {
                     "time": time,
                     "huid": thread_id(e),
                     "subtype": "comment",
-                    "subevent": self.event(*target),
+                    // A closed community's event stays hidden inside the wrapper too.
+                    "subevent": if w.can_view(target.author, self.viewer) {
+                        self.event(*target)
+                    } else {
+                        Value::Null
+                    },
                     "comment": {
                         "id": comment_id,
                         "text": text,

@@ -126,7 +126,10 @@ fn boundary(content_type: &str) -> Option<String> {
 
 /// A minimal multipart/form-data reader: fields become parameters, parts with a filename
 /// become files. `None` when the body does not follow the format.
-fn multipart(body: &Bytes, boundary: &str) -> Option<(Vec<(String, String)>, Vec<FilePart>)> {
+/// Text fields and file parts of a multipart body.
+type Parts = (Vec<(String, String)>, Vec<FilePart>);
+
+fn multipart(body: &Bytes, boundary: &str) -> Option<Parts> {
     let delimiter = format!("--{boundary}");
     let mut fields = Vec::new();
     let mut files = Vec::new();

@@ -90,13 +90,13 @@ struct AuthRequest {
 }
 
 impl AuthRequest {
-    fn parse(st: &State, req: &Incoming, base: &str) -> Result<Self, Response<Body>> {
+    /// `None` when `client_id` is missing or names no app.
+    fn parse(st: &State, req: &Incoming, base: &str) -> Option<Self> {
         let app_id = req
             .param("client_id")
             .and_then(|id| id.parse::<u64>().ok())
-            .filter(|id| st.world.apps.contains_key(id))
-            .ok_or_else(|| http::html(StatusCode::OK, pages::no_client()))?;
-        Ok(AuthRequest {
+            .filter(|id| st.world.apps.contains_key(id))?;
+        Some(AuthRequest {
             app_id,
             response_type: req.param("response_type").unwrap_or("token").to_owned(),
             redirect_uri: req
@@ -140,9 +140,8 @@ pub(crate) fn authorize(st: &mut State, req: &Incoming, base: &str) -> Response<
     if req.method == Method::POST && req.param("sig").is_some() {
         return consent(st, req);
     }
-    let ar = match AuthRequest::parse(st, req, base) {
-        Ok(ar) => ar,
-        Err(page) => return page,
+    let Some(ar) = AuthRequest::parse(st, req, base) else {
+        return http::html(StatusCode::OK, pages::no_client());
     };
     if req.param("decline") == Some("1") {
         return ar.decline();
@@ -285,6 +284,15 @@ fn finish(st: &mut State, ar: &AuthRequest, uid: u64) -> Response<Body> {
     http::redirect(&with_params(&ar.redirect_uri, &pairs, true), &[])
 }
 
+/// Whether `url` has the scheme, host and port of `base` (a bare prefix test would let
+/// `{base}.evil.example` or `{base}@evil.example` through).
+fn same_origin(url: &str, base: &str) -> bool {
+    match (Url::parse(url), Url::parse(base)) {
+        (Ok(u), Ok(b)) => u.origin() == b.origin(),
+        _ => false,
+    }
+}
+
 /// POST `/cgi-bin/auth`: the login form. Redirects to `Page` with cookies, to `FailPage`
 /// on bad credentials, or to `/recovery` for a blocked user.
 pub(crate) fn login(st: &mut State, req: &Incoming, base: &str) -> Response<Body> {
@@ -295,7 +303,7 @@ pub(crate) fn login(st: &mut State, req: &Incoming, base: &str) -> Response<Body
         );
     };
     // Only redirect within the platform (the real one only to mail.ru hosts).
-    if !page.starts_with(base) || !fail.starts_with(base) {
+    if !same_origin(page, base) || !same_origin(fail, base) {
         return http::html(
             StatusCode::BAD_REQUEST,
             pages::bad_request("Недопустимый адрес возврата."),

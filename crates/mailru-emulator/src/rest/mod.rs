@@ -160,19 +160,19 @@ pub(crate) fn call(
         (None, _) => return Err(ApiError::code(102)),
     };
     // 6. app installed for the user.
-    if let Some(uid) = user {
-        if !state.world.installs.contains_key(&(app_id, uid)) {
-            return Err(ApiError::code(105));
-        }
+    if let Some(uid) = user
+        && !state.world.installs.contains_key(&(app_id, uid))
+    {
+        return Err(ApiError::code(105));
     }
     // 7. privileges. A server-only method called client-side is a permission error too.
     if spec.server_only && !secure {
         return Err(ApiError::code(200));
     }
-    if let (Some(p), Some(scope)) = (spec.privilege, &scope) {
-        if !scope.contains(p) {
-            return Err(ApiError::code(200));
-        }
+    if let (Some(p), Some(scope)) = (spec.privilege, &scope)
+        && !scope.contains(p)
+    {
+        return Err(ApiError::code(200));
     }
     // 8–9. visibility and parameters: checked by the handler, which knows the objects.
     if get("format").is_some_and(|f| f != "json") {
