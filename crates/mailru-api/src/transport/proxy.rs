@@ -1,0 +1,60 @@
+//! A connector that honours `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` by tunnelling through
+//! the proxy with HTTP CONNECT; TLS to the destination is layered on top by hyper-rustls.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::Uri;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tower_service::Service;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Clone)]
+pub(crate) struct ProxyConnector {
+    direct: HttpConnector,
+    matcher: Option<Arc<Matcher>>,
+}
+
+impl ProxyConnector {
+    /// `from_env`: read the proxy variables; otherwise connect directly.
+    pub(crate) fn new(direct: HttpConnector, from_env: bool) -> Self {
+        ProxyConnector {
+            direct,
+            matcher: from_env.then(|| Arc::new(Matcher::from_env())),
+        }
+    }
+}
+
+impl Service<Uri> for ProxyConnector {
+    type Response = TokioIo<TcpStream>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.direct.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, dst: Uri) -> Self::Future {
+        let intercept = self.matcher.as_ref().and_then(|m| m.intercept(&dst));
+        match intercept {
+            Some(proxy) => {
+                let mut tunnel = Tunnel::new(proxy.uri().clone(), self.direct.clone());
+                if let Some(auth) = proxy.basic_auth() {
+                    tunnel = tunnel.with_auth(auth.clone());
+                }
+                Box::pin(async move { tunnel.call(dst).await.map_err(Into::into) })
+            }
+            None => {
+                let connecting = self.direct.call(dst);
+                Box::pin(async move { connecting.await.map_err(Into::into) })
+            }
+        }
+    }
+}
