@@ -1,0 +1,84 @@
+//! A minimal browser for the login dialogs: one request at a time, cookies in a
+//! `cookie_store` jar, no automatic redirects.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cookie_store::CookieStore;
+use http::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, SET_COOKIE};
+use http::{HeaderMap, Method};
+use mailru_api::{HttpRequest, HttpResponse, Transport};
+use url::Url;
+
+use crate::error::AuthError;
+
+pub(crate) struct Browser {
+    transport: Arc<dyn Transport>,
+    pub(crate) jar: CookieStore,
+}
+
+impl Browser {
+    pub(crate) fn new(transport: Arc<dyn Transport>, jar: CookieStore) -> Self {
+        Browser { transport, jar }
+    }
+
+    pub(crate) async fn get(&mut self, url: &Url) -> Result<HttpResponse, AuthError> {
+        self.send(Method::GET, url, Bytes::new()).await
+    }
+
+    pub(crate) async fn post_form(
+        &mut self,
+        url: &Url,
+        fields: &[(String, String)],
+    ) -> Result<HttpResponse, AuthError> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(Method::POST, url, Bytes::from(body)).await
+    }
+
+    async fn send(&mut self, method: Method, url: &Url, body: Bytes) -> Result<HttpResponse, AuthError> {
+        let mut headers = HeaderMap::new();
+        if method == Method::POST {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
+        }
+        let cookies: Vec<String> = self
+            .jar
+            .get_request_values(url)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if !cookies.is_empty()
+            && let Ok(v) = HeaderValue::from_str(&cookies.join("; "))
+        {
+            headers.insert(COOKIE, v);
+        }
+        let resp = self
+            .transport
+            .send(HttpRequest {
+                method,
+                url: url.clone(),
+                headers,
+                body,
+            })
+            .await?;
+        for value in resp.headers.get_all(SET_COOKIE) {
+            if let Ok(text) = value.to_str() {
+                // A cookie the jar refuses (bad domain) is ignored, as browsers do.
+                let _ = self.jar.parse(text, url);
+            }
+        }
+        Ok(resp)
+    }
+}
+
+/// The `Location` of a redirect, resolved against the request URL.
+pub(crate) fn location(resp: &HttpResponse, base: &Url) -> Option<Url> {
+    if !(300..400).contains(&resp.status) {
+        return None;
+    }
+    let loc = resp.headers.get(LOCATION)?.to_str().ok()?;
+    base.join(loc).ok()
+}

@@ -1,0 +1,229 @@
+//! The implicit grant through the HTML login form: a small state machine over pure steps.
+
+use std::time::Duration;
+
+use cookie_store::CookieStore;
+use mailru_api::{Password, Session};
+use url::Url;
+
+use crate::browser::{Browser, location};
+use crate::error::AuthError;
+use crate::oauth::OAuth;
+use crate::page::{Page, Redirect, classify, classify_redirect, fill_login, safe_url, title};
+use crate::token::{Cookies, Token};
+
+/// Default most redirects and pages one login may take.
+pub const DEFAULT_MAX_HOPS: usize = 12;
+
+/// The standalone login (aiomailru's `ImplicitSession`): open the authorize URL, fill and
+/// submit the login form, accept the consent dialog, read the token from the fragment of
+/// the final redirect.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), mailru_auth::AuthError> {
+/// use mailru_auth::{App, OAuth};
+///
+/// let oauth = OAuth::new(App::new(423004).private_key("7815696ecbf1c96e6894b779456d330e"));
+/// let token = oauth
+///     .implicit("user@inbox.ru", "password")
+///     .scope(&["stream", "messages"])
+///     .login()
+///     .await?;
+/// let session = token.client_session(oauth.app());
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct ImplicitGrant<'a> {
+    oauth: &'a OAuth,
+    email: String,
+    password: Password,
+    scope: Vec<String>,
+    cookies: Option<Cookies>,
+    max_hops: usize,
+    attempts: u32,
+    pause: Duration,
+}
+
+/// What the flow has done so far (each step at most once).
+#[derive(Default)]
+struct Progress {
+    logged_in: bool,
+    consented: bool,
+}
+
+impl<'a> ImplicitGrant<'a> {
+    pub(crate) fn new(oauth: &'a OAuth, email: &str, password: Password) -> Self {
+        ImplicitGrant {
+            oauth,
+            email: email.trim().to_owned(),
+            password,
+            scope: Vec::new(),
+            cookies: None,
+            max_hops: DEFAULT_MAX_HOPS,
+            attempts: 1,
+            pause: Duration::from_secs(1),
+        }
+    }
+
+    /// Privileges to ask for (`stream`, `messages`, `photos`, ...).
+    #[must_use]
+    pub fn scope(mut self, scope: &[&str]) -> Self {
+        self.scope = scope.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    /// Cookies of an earlier login: a still logged-in browser skips the login form.
+    #[must_use]
+    pub fn cookies(mut self, cookies: Cookies) -> Self {
+        self.cookies = Some(cookies);
+        self
+    }
+
+    /// Most redirects and pages (default 12).
+    #[must_use]
+    pub fn max_hops(mut self, hops: usize) -> Self {
+        self.max_hops = hops;
+        self
+    }
+
+    /// Tries up to `attempts` times with `pause` between, on network trouble only; wrong
+    /// credentials and other definite answers are returned at once.
+    #[must_use]
+    pub fn attempts(mut self, attempts: u32, pause: Duration) -> Self {
+        self.attempts = attempts.max(1);
+        self.pause = pause;
+        self
+    }
+
+    /// Logs in and returns the token (with the browser cookies).
+    ///
+    /// # Errors
+    /// One [`AuthError`] variant per failure of decisions.md.
+    pub async fn login(&self) -> Result<Token, AuthError> {
+        let mut attempt = 1;
+        loop {
+            match self.login_once().await {
+                Err(e) if e.is_transient() && attempt < self.attempts => {
+                    tracing::debug!(attempt, error = %e, "login attempt failed; retrying");
+                    tokio::time::sleep(self.pause).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Logs in and returns a client-server session (aiomailru's `ImplicitClientSession`).
+    ///
+    /// # Errors
+    /// As [`login`](Self::login).
+    pub async fn client_session(&self) -> Result<(Token, Session), AuthError> {
+        let token = self.login().await?;
+        let session = token.client_session(&self.oauth.app);
+        Ok((token, session))
+    }
+
+    /// Logs in and returns a server-server session (aiomailru's `ImplicitServerSession`).
+    ///
+    /// # Errors
+    /// As [`login`](Self::login).
+    pub async fn server_session(&self) -> Result<(Token, Session), AuthError> {
+        let token = self.login().await?;
+        let session = token.server_session(&self.oauth.app);
+        Ok((token, session))
+    }
+
+    fn authorize_url(&self) -> Url {
+        let e = &self.oauth.endpoints;
+        let mut url = e.authorize.clone();
+        url.query_pairs_mut()
+            .append_pair("client_id", &self.oauth.app.id.to_string())
+            .append_pair("response_type", "token")
+            .append_pair("redirect_uri", e.success.as_str())
+            .append_pair("scope", &self.scope.join(" "));
+        url
+    }
+
+    /// Whether the password may be posted to `action`: the authorize endpoint's origin, or
+    /// the platform's login host.
+    fn trusted_action(&self, action: &Url) -> bool {
+        let origin = action.origin();
+        origin == self.oauth.endpoints.authorize.origin()
+            || (action.scheme() == "https" && action.host_str() == Some("auth.mail.ru"))
+    }
+
+    async fn login_once(&self) -> Result<Token, AuthError> {
+        let jar = self.cookies.clone().map(|c| c.0).unwrap_or_else(CookieStore::default);
+        let mut browser = Browser::new(self.oauth.transport.clone(), jar);
+        let mut progress = Progress::default();
+        let mut url = self.authorize_url();
+        let mut resp = browser.get(&url).await?;
+        for _ in 0..self.max_hops {
+            if let Some(next) = location(&resp, &url) {
+                match classify_redirect(&next, &self.oauth.endpoints.success) {
+                    Redirect::Token(fragment) => {
+                        let mut token = Token::from_fragment(&fragment, &self.scope)?;
+                        token.cookies = Some(Cookies(browser.jar));
+                        return Ok(token);
+                    }
+                    Redirect::Declined => return Err(AuthError::UserDeclined),
+                    Redirect::FailedLogin => return Err(AuthError::InvalidCredentials),
+                    Redirect::Blocked => return Err(AuthError::UserBlocked),
+                    Redirect::Follow(next) => {
+                        url = next;
+                        resp = browser.get(&url).await?;
+                        continue;
+                    }
+                }
+            }
+            let html = String::from_utf8_lossy(&resp.body).into_owned();
+            if resp.status >= 500 {
+                return Err(AuthError::Api(mailru_api::Error::Http {
+                    status: resp.status,
+                    body_start: html.chars().take(200).collect(),
+                }));
+            }
+            let (action, fields) = match (resp.status, classify(&html)) {
+                (_, Page::AppNotAvailable) => return Err(AuthError::AppNotAvailable),
+                (_, Page::NoClient) => {
+                    return Err(AuthError::InvalidClient(format!(
+                        "the platform does not know application {}",
+                        self.oauth.app.id
+                    )));
+                }
+                (200, Page::Login(form)) if !progress.logged_in => {
+                    progress.logged_in = true;
+                    let action = url.join(&form.action).map_err(|_| {
+                        AuthError::MalformedPage("the login form action is not a URL".to_owned())
+                    })?;
+                    if !self.trusted_action(&action) {
+                        return Err(AuthError::MalformedPage(format!(
+                            "the login form posts to {}, not to the platform",
+                            safe_url(&action)
+                        )));
+                    }
+                    (action, fill_login(&form, &self.email, self.password.expose())?)
+                }
+                // The login form again after submitting it: the credentials were refused.
+                (200, Page::Login(_)) => return Err(AuthError::InvalidCredentials),
+                (200, Page::Consent(form)) if !progress.consented => {
+                    progress.consented = true;
+                    let action = url.join(&form.action).map_err(|_| {
+                        AuthError::MalformedPage("the consent form action is not a URL".to_owned())
+                    })?;
+                    // Any POST of the consent form is consent (decisions.md).
+                    (action, form.fields)
+                }
+                _ => {
+                    return Err(AuthError::UnexpectedPage {
+                        url: safe_url(&url),
+                        title: title(&html),
+                    });
+                }
+            };
+            url = action;
+            resp = browser.post_form(&url, &fields).await?;
+        }
+        Err(AuthError::TooManyRedirects(self.max_hops))
+    }
+}

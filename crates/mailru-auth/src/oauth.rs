@@ -1,0 +1,210 @@
+//! The OAuth client: endpoints, transport and app, shared by every grant.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use http::{HeaderMap, Method};
+use mailru_api::{Api, Endpoints, HttpRequest, HyperTransport, Password, Session, Transport};
+use serde_json::Value;
+use tracing::Instrument;
+use url::Url;
+
+use crate::app::App;
+use crate::code::CodeGrant;
+use crate::error::AuthError;
+use crate::implicit::ImplicitGrant;
+use crate::token::Token;
+
+/// Where and how the grants talk to the platform.
+///
+/// ```
+/// use mailru_auth::{App, OAuth};
+///
+/// let app = App::new(423004).private_key("7815696ecbf1c96e6894b779456d330e");
+/// // Against the real platform (https endpoints):
+/// let oauth = OAuth::new(app.clone());
+/// // Against a local emulator:
+/// let local = OAuth::with_base_url(app, "http://127.0.0.1:8080")?;
+/// assert_eq!(local.endpoints().token.as_str(), "http://127.0.0.1:8080/oauth/token");
+/// # Ok::<(), mailru_auth::AuthError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct OAuth {
+    pub(crate) app: App,
+    pub(crate) endpoints: Endpoints,
+    pub(crate) transport: Arc<dyn Transport>,
+}
+
+impl OAuth {
+    /// The real platform's https endpoints and the default transport.
+    pub fn new(app: App) -> Self {
+        OAuth {
+            app,
+            endpoints: Endpoints::default(),
+            transport: Arc::new(HyperTransport::new()),
+        }
+    }
+
+    /// Every endpoint on one origin (the emulator), plain http allowed.
+    ///
+    /// # Errors
+    /// [`AuthError::Api`] with an invalid-request error for a malformed URL.
+    pub fn with_base_url(app: App, base: &str) -> Result<Self, AuthError> {
+        Ok(OAuth {
+            endpoints: Endpoints::single_origin(base)?,
+            ..OAuth::new(app)
+        })
+    }
+
+    /// The endpoints and transport of an existing REST client.
+    pub fn from_api(app: App, api: &Api) -> Self {
+        OAuth {
+            app,
+            endpoints: api.endpoints().clone(),
+            transport: api.transport(),
+        }
+    }
+
+    /// Uses another transport.
+    #[must_use]
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// The application.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// The endpoints.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// The implicit grant through the HTML login form (aiomailru's `ImplicitSession`).
+    pub fn implicit(&self, email: &str, password: impl Into<Password>) -> ImplicitGrant<'_> {
+        ImplicitGrant::new(self, email, password.into())
+    }
+
+    /// The authorization-code grant for a site with `redirect_uri`.
+    pub fn code(&self, redirect_uri: &str) -> CodeGrant<'_> {
+        CodeGrant::new(self, redirect_uri)
+    }
+
+    /// The password grant (aiomailru's `PasswordSession`): `username` is the full e-mail.
+    ///
+    /// # Errors
+    /// [`AuthError::TokenEndpoint`] with `invalid_grant` for a wrong password or a blocked
+    /// user, `invalid_client` for a wrong app or secret; transport errors.
+    pub async fn password(
+        &self,
+        username: &str,
+        password: &Password,
+        scope: &[&str],
+    ) -> Result<Token, AuthError> {
+        let scope: Vec<String> = scope.iter().map(|s| (*s).to_owned()).collect();
+        let secret = self.client_secret()?;
+        let fields = [
+            ("grant_type", "password"),
+            ("client_id", &self.app.id.to_string()),
+            ("client_secret", secret.expose()),
+            ("username", username),
+            ("password", password.expose()),
+            ("scope", &scope.join(" ")),
+        ];
+        self.token_request(&self.endpoints.token, &fields, &scope).await
+    }
+
+    /// The refresh grant (aiomailru's `RefreshSession`): a new access token; the refresh
+    /// token, scope and cookies are kept.
+    ///
+    /// # Errors
+    /// [`AuthError::NoRefreshToken`]; [`AuthError::TokenEndpoint`] with `invalid_grant` for
+    /// a revoked or unknown refresh token.
+    pub async fn refresh(&self, token: &Token) -> Result<Token, AuthError> {
+        let refresh = token.refresh_token.as_ref().ok_or(AuthError::NoRefreshToken)?;
+        let secret = self.client_secret()?;
+        // decisions.md: refresh needs no `sig`.
+        let fields = [
+            ("grant_type", "refresh_token"),
+            ("client_id", &self.app.id.to_string()),
+            ("refresh_token", refresh.expose()),
+            ("client_secret", secret.expose()),
+        ];
+        let mut fresh = self
+            .token_request(&self.endpoints.token, &fields, &token.scope)
+            .await?;
+        if fresh.refresh_token.is_none() {
+            fresh.refresh_token = token.refresh_token.clone();
+        }
+        fresh.cookies = token.cookies.clone();
+        Ok(fresh)
+    }
+
+    /// A REST client of `token` with this OAuth's endpoints and transport.
+    ///
+    /// # Errors
+    /// When the app's keys fit no circuit.
+    pub fn api(&self, session: Session) -> Result<Api, AuthError> {
+        let allow_http = [&self.endpoints.api, &self.endpoints.token]
+            .iter()
+            .any(|u| u.scheme() == "http");
+        Ok(Api::builder(session)
+            .endpoints(self.endpoints.clone())
+            .allow_http(allow_http)
+            .shared_transport(self.transport.clone())
+            .build()?)
+    }
+
+    fn client_secret(&self) -> Result<mailru_api::SecretKey, AuthError> {
+        self.app.client_secret().ok_or_else(|| {
+            AuthError::InvalidClient("the app has neither a secret nor a private key".to_owned())
+        })
+    }
+
+    /// POSTs a form to a token endpoint and reads the token or the OAuth error.
+    pub(crate) async fn token_request(
+        &self,
+        endpoint: &Url,
+        fields: &[(&str, &str)],
+        scope: &[String],
+    ) -> Result<Token, AuthError> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        let grant = fields
+            .iter()
+            .find(|(k, _)| *k == "grant_type")
+            .map_or("", |(_, v)| *v);
+        let span = tracing::info_span!("mailru.oauth.token", grant = grant);
+        let resp = self
+            .transport
+            .send(HttpRequest {
+                method: Method::POST,
+                url: endpoint.clone(),
+                headers,
+                body: Bytes::from(body),
+            })
+            .instrument(span)
+            .await?;
+        let json: Option<Value> = serde_json::from_slice(&resp.body).ok();
+        match (resp.status, json) {
+            (200, Some(v)) => Token::from_json(&v, scope),
+            (_, Some(v)) if v["error"].is_string() => Err(AuthError::TokenEndpoint {
+                error: v["error"].as_str().unwrap_or_default().to_owned(),
+                description: v["error_description"].as_str().unwrap_or_default().to_owned(),
+            }),
+            (status, _) => Err(AuthError::Api(mailru_api::Error::Http {
+                status,
+                body_start: String::from_utf8_lossy(&resp.body).chars().take(200).collect(),
+            })),
+        }
+    }
+}

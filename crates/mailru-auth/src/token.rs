@@ -1,0 +1,311 @@
+//! Tokens: what a grant produces, secret-aware, saved to and loaded from a 0600 JSON file.
+
+use std::fmt;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cookie_store::CookieStore;
+use mailru_api::{AccessToken, Circuit, RefreshToken, Session};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use crate::app::App;
+use crate::error::AuthError;
+
+/// The browser cookies of the implicit flow, kept so that a later login can skip the form.
+/// `Debug` prints no value.
+#[derive(Clone, Default)]
+pub struct Cookies(pub(crate) CookieStore);
+
+impl fmt::Debug for Cookies {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.0.iter_any().map(|c| c.name()).collect();
+        f.debug_struct("Cookies")
+            .field("names", &names)
+            .field("values", &"[redacted]")
+            .finish()
+    }
+}
+
+impl PartialEq for Cookies {
+    fn eq(&self, other: &Self) -> bool {
+        let flat = |c: &Cookies| {
+            let mut v: Vec<(String, String, String)> = c
+                .0
+                .iter_any()
+                .map(|c| (c.domain().unwrap_or("").to_owned(), c.name().to_owned(), c.value().to_owned()))
+                .collect();
+            v.sort();
+            v
+        };
+        flat(self) == flat(other)
+    }
+}
+
+impl Serialize for Cookies {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::new();
+        cookie_store::serde::json::save_incl_expired_and_nonpersistent(&self.0, &mut out)
+            .map_err(serde::ser::Error::custom)?;
+        let value: Value = serde_json::from_slice(&out).map_err(serde::ser::Error::custom)?;
+        value.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cookies {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        let text = serde_json::to_vec(&value).map_err(serde::de::Error::custom)?;
+        cookie_store::serde::json::load_all(&text[..])
+            .map(Cookies)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// An OAuth token set. Debug shows no secret.
+///
+/// ```
+/// use mailru_auth::Token;
+/// let token = Token::from_json(&serde_json::json!({
+///     "access_token": "be6ef89965d58e56dec21acb9b62bdaa",
+///     "refresh_token": "c5b0d1e7a3f2498c9e6d7b1a2f3c4d5e",
+///     "expires_in": 86400, "token_type": "bearer", "x_mailru_vid": "1324730981306483817",
+/// }), &[])?;
+/// assert_eq!(token.uid, 1324730981306483817);
+/// assert!(!format!("{token:?}").contains("be6ef899"));
+/// # Ok::<(), mailru_auth::AuthError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Token {
+    /// The access token (REST `session_key`).
+    pub access_token: AccessToken,
+    /// The refresh token, when the grant gave one.
+    #[serde(default)]
+    pub refresh_token: Option<RefreshToken>,
+    /// When the access token expires, unix seconds.
+    pub expires_at: u64,
+    /// The user (`x_mailru_vid`).
+    #[serde(with = "uid_string")]
+    pub uid: u64,
+    /// `bearer`.
+    pub token_type: String,
+    /// The privileges asked for.
+    #[serde(default)]
+    pub scope: Vec<String>,
+    /// Browser cookies of the implicit flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookies: Option<Cookies>,
+}
+
+mod uid_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(uid: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&uid.to_string())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => s.parse().map_err(serde::de::Error::custom),
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .ok_or_else(|| serde::de::Error::custom("uid is not an unsigned integer")),
+            other => Err(serde::de::Error::custom(format!("uid is {other}"))),
+        }
+    }
+}
+
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs()
+}
+
+/// A string field, or a number written as a string.
+fn text(v: &Value, key: &str) -> Option<String> {
+    match &v[key] {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl Token {
+    /// A token from the token endpoint's JSON (or the fragment's fields as JSON strings).
+    ///
+    /// # Errors
+    /// [`AuthError::MalformedPage`] when `access_token` or `x_mailru_vid` is missing.
+    pub fn from_json(v: &Value, scope: &[String]) -> Result<Token, AuthError> {
+        let access = text(v, "access_token")
+            .ok_or_else(|| AuthError::MalformedPage("the token has no access_token".to_owned()))?;
+        let uid = text(v, "x_mailru_vid")
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| AuthError::MalformedPage("the token has no valid x_mailru_vid".to_owned()))?;
+        let expires_in = text(v, "expires_in")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(86_400);
+        Ok(Token {
+            access_token: AccessToken::new(access),
+            refresh_token: text(v, "refresh_token").map(RefreshToken::new),
+            expires_at: now() + expires_in,
+            uid,
+            token_type: text(v, "token_type").unwrap_or_else(|| "bearer".to_owned()),
+            scope: scope.to_vec(),
+            cookies: None,
+        })
+    }
+
+    /// A token from the fragment of the standalone redirect
+    /// (`access_token=…&refresh_token=…&expires_in=86400&token_type=bearer&x_mailru_vid=…`).
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json).
+    pub fn from_fragment(fragment: &str, scope: &[String]) -> Result<Token, AuthError> {
+        let map: serde_json::Map<String, Value> = url::form_urlencoded::parse(fragment.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        Token::from_json(&Value::Object(map), scope)
+    }
+
+    /// Seconds until expiry (0 when expired).
+    pub fn expires_in(&self) -> u64 {
+        self.expires_at.saturating_sub(now())
+    }
+
+    /// Whether the token expires within `margin` from now.
+    pub fn expires_within(&self, margin: Duration) -> bool {
+        self.expires_at <= now() + margin.as_secs()
+    }
+
+    /// A REST session of `app` with this token, the circuit inferred from the app's keys
+    /// (uid + private key → client-server, else secret key → server-server).
+    pub fn session(&self, app: &App) -> Session {
+        self.session_with(app, None)
+    }
+
+    /// A client-server session (aiomailru's `…ClientSession`).
+    pub fn client_session(&self, app: &App) -> Session {
+        self.session_with(app, Some(Circuit::ClientServer))
+    }
+
+    /// A server-server session (aiomailru's `…ServerSession`).
+    pub fn server_session(&self, app: &App) -> Session {
+        self.session_with(app, Some(Circuit::ServerServer))
+    }
+
+    fn session_with(&self, app: &App, circuit: Option<Circuit>) -> Session {
+        let mut s = Session::token(app.id, self.access_token.clone())
+            .with_uid(self.uid)
+            .with_circuit(circuit);
+        if let Some(k) = &app.private_key {
+            s = s.with_private_key(k.clone());
+        }
+        if let Some(k) = &app.secret_key {
+            s = s.with_secret_key(k.clone());
+        }
+        s
+    }
+
+    /// Saves the token as JSON, readable by the owner only (mode 0600 on Unix).
+    ///
+    /// # Errors
+    /// [`AuthError::TokenFile`].
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), AuthError> {
+        let path = path.as_ref();
+        let err = |source| AuthError::TokenFile {
+            path: path.display().to_string(),
+            source,
+        };
+        let json = serde_json::to_vec_pretty(self).map_err(|e| err(e.into()))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path).map_err(err)?;
+        // An existing file keeps its old mode on open; tighten it too.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(err)?;
+        }
+        std::io::Write::write_all(&mut file, &json).map_err(err)
+    }
+
+    /// Loads a token saved by [`save`](Self::save).
+    ///
+    /// # Errors
+    /// [`AuthError::TokenFile`] when the file cannot be read or is not a token.
+    pub fn load(path: impl AsRef<Path>) -> Result<Token, AuthError> {
+        let path = path.as_ref();
+        let err = |source| AuthError::TokenFile {
+            path: path.display().to_string(),
+            source,
+        };
+        let bytes = std::fs::read(path).map_err(err)?;
+        serde_json::from_slice(&bytes).map_err(|e| err(e.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Token {
+        Token::from_fragment(
+            "access_token=SENTINELaccess&refresh_token=SENTINELrefresh&expires_in=86400&token_type=bearer&x_mailru_vid=1324730981306483817",
+            &["stream".to_owned()],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn fragment_fields_are_read() {
+        let t = sample();
+        assert_eq!(t.uid, 1_324_730_981_306_483_817);
+        assert_eq!(t.access_token.expose(), "SENTINELaccess");
+        assert_eq!(t.refresh_token.as_ref().unwrap().expose(), "SENTINELrefresh");
+        assert!(t.expires_in() > 86_000);
+        assert!(!t.expires_within(Duration::from_secs(60)));
+        assert!(Token::from_fragment("expires_in=1", &[]).is_err());
+    }
+
+    #[test]
+    fn saved_token_loads_back_equal_with_mode_0600_and_debug_has_no_secret() {
+        let dir = std::env::temp_dir().join(format!("mailru-token-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("token.json");
+        let mut t = sample();
+        let mut jar = CookieStore::default();
+        let url = url::Url::parse("http://127.0.0.1:1/").unwrap();
+        jar.parse("Mpop=SENTINELcookie; Path=/; HttpOnly", &url).unwrap();
+        t.cookies = Some(Cookies(jar));
+        t.save(&path).unwrap();
+        let loaded = Token::load(&path).unwrap();
+        assert_eq!(loaded, t);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let debug = format!("{t:?}");
+        assert!(!debug.contains("SENTINEL"), "{debug}");
+        assert!(debug.contains("Mpop"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn sessions_follow_the_app_keys() {
+        let t = sample();
+        let app = App::new(423_004).secret_key("s");
+        assert_eq!(t.session(&app).circuit().unwrap(), Circuit::ServerServer);
+        let app = app.private_key("p");
+        assert_eq!(t.session(&app).circuit().unwrap(), Circuit::ClientServer);
+        assert_eq!(t.server_session(&app).circuit().unwrap(), Circuit::ServerServer);
+    }
+}
