@@ -49,8 +49,10 @@ impl App {
     /// The `client_secret` of the token endpoint: the secret key when the app has one, else
     /// the private key (decisions.md, "OAuth"). `None` when the app has neither.
     pub fn client_secret(&self) -> Option<SecretKey> {
-        self.secret_key
-            .clone()
-            .or_else(|| self.private_key.as_ref().map(|k| SecretKey::new(k.expose())))
+        self.secret_key.clone().or_else(|| {
+            self.private_key
+                .as_ref()
+                .map(|k| SecretKey::new(k.expose()))
+        })
     }
 }

@@ -37,7 +37,12 @@ impl Browser {
         self.send(Method::POST, url, Bytes::from(body)).await
     }
 
-    async fn send(&mut self, method: Method, url: &Url, body: Bytes) -> Result<HttpResponse, AuthError> {
+    async fn send(
+        &mut self,
+        method: Method,
+        url: &Url,
+        body: Bytes,
+    ) -> Result<HttpResponse, AuthError> {
         let mut headers = HeaderMap::new();
         if method == Method::POST {
             headers.insert(

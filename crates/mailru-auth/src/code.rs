@@ -28,7 +28,8 @@ pub struct CodeGrant<'a> {
     scope: Vec<String>,
 }
 
-/// A fresh random `state` value (128 bits, hex).
+/// A fresh `state` value (128 bits, hex) from the standard library's randomly keyed hasher
+/// (seeded from the operating system) and the clock: unguessable enough for CSRF protection.
 pub fn new_state() -> String {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};
@@ -69,8 +70,10 @@ impl<'a> CodeGrant<'a> {
             .append_pair("client_id", &self.oauth.app.id.to_string())
             .append_pair("response_type", "code")
             .append_pair("redirect_uri", &self.redirect_uri)
-            .append_pair("scope", &self.scope.join(" "))
-            .append_pair("state", state);
+            .append_pair("scope", &self.scope.join(" "));
+        if !state.is_empty() {
+            url.query_pairs_mut().append_pair("state", state);
+        }
         url
     }
 
@@ -91,7 +94,8 @@ impl<'a> CodeGrant<'a> {
         if get("error").as_deref() == Some("access_denied") {
             return Err(AuthError::UserDeclined);
         }
-        if get("state").as_deref() != Some(expected_state) {
+        // An empty `state` is not sent, and not echoed.
+        if get("state").unwrap_or_default() != expected_state {
             return Err(AuthError::StateMismatch);
         }
         let code = get("code").ok_or_else(|| {
@@ -124,7 +128,11 @@ impl<'a> CodeGrant<'a> {
     ///
     /// # Errors
     /// As [`exchange`](Self::exchange).
-    pub async fn client_session(&self, callback: &str, state: &str) -> Result<(Token, Session), AuthError> {
+    pub async fn client_session(
+        &self,
+        callback: &str,
+        state: &str,
+    ) -> Result<(Token, Session), AuthError> {
         let token = self.exchange(callback, state).await?;
         let session = token.client_session(&self.oauth.app);
         Ok((token, session))
@@ -134,7 +142,11 @@ impl<'a> CodeGrant<'a> {
     ///
     /// # Errors
     /// As [`exchange`](Self::exchange).
-    pub async fn server_session(&self, callback: &str, state: &str) -> Result<(Token, Session), AuthError> {
+    pub async fn server_session(
+        &self,
+        callback: &str,
+        state: &str,
+    ) -> Result<(Token, Session), AuthError> {
         let token = self.exchange(callback, state).await?;
         let session = token.server_session(&self.oauth.app);
         Ok((token, session))

@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use cookie_store::CookieStore;
 use mailru_api::{Password, Session};
 use url::Url;
 
@@ -72,7 +71,9 @@ impl<'a> ImplicitGrant<'a> {
         self
     }
 
-    /// Cookies of an earlier login: a still logged-in browser skips the login form.
+    /// Cookies of an earlier login: a still logged-in browser skips the login form. The
+    /// cookies belong to whoever logged in then; the e-mail and password are only used if
+    /// the login form appears.
     #[must_use]
     pub fn cookies(mut self, cookies: Cookies) -> Self {
         self.cookies = Some(cookies);
@@ -153,7 +154,7 @@ impl<'a> ImplicitGrant<'a> {
     }
 
     async fn login_once(&self) -> Result<Token, AuthError> {
-        let jar = self.cookies.clone().map(|c| c.0).unwrap_or_else(CookieStore::default);
+        let jar = self.cookies.clone().map(|c| c.0).unwrap_or_default();
         let mut browser = Browser::new(self.oauth.transport.clone(), jar);
         let mut progress = Progress::default();
         let mut url = self.authorize_url();
@@ -202,7 +203,10 @@ impl<'a> ImplicitGrant<'a> {
                             safe_url(&action)
                         )));
                     }
-                    (action, fill_login(&form, &self.email, self.password.expose())?)
+                    (
+                        action,
+                        fill_login(&form, &self.email, self.password.expose())?,
+                    )
                 }
                 // The login form again after submitting it: the credentials were refused.
                 (200, Page::Login(_)) => return Err(AuthError::InvalidCredentials),

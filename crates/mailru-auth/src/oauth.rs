@@ -114,7 +114,8 @@ impl OAuth {
             ("password", password.expose()),
             ("scope", &scope.join(" ")),
         ];
-        self.token_request(&self.endpoints.token, &fields, &scope).await
+        self.token_request(&self.endpoints.token, &fields, &scope)
+            .await
     }
 
     /// The refresh grant (aiomailru's `RefreshSession`): a new access token; the refresh
@@ -124,7 +125,10 @@ impl OAuth {
     /// [`AuthError::NoRefreshToken`]; [`AuthError::TokenEndpoint`] with `invalid_grant` for
     /// a revoked or unknown refresh token.
     pub async fn refresh(&self, token: &Token) -> Result<Token, AuthError> {
-        let refresh = token.refresh_token.as_ref().ok_or(AuthError::NoRefreshToken)?;
+        let refresh = token
+            .refresh_token
+            .as_ref()
+            .ok_or(AuthError::NoRefreshToken)?;
         let secret = self.client_secret()?;
         // decisions.md: refresh needs no `sig`.
         let fields = [
@@ -199,11 +203,17 @@ impl OAuth {
             (200, Some(v)) => Token::from_json(&v, scope),
             (_, Some(v)) if v["error"].is_string() => Err(AuthError::TokenEndpoint {
                 error: v["error"].as_str().unwrap_or_default().to_owned(),
-                description: v["error_description"].as_str().unwrap_or_default().to_owned(),
+                description: v["error_description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             }),
             (status, _) => Err(AuthError::Api(mailru_api::Error::Http {
                 status,
-                body_start: String::from_utf8_lossy(&resp.body).chars().take(200).collect(),
+                body_start: String::from_utf8_lossy(&resp.body)
+                    .chars()
+                    .take(200)
+                    .collect(),
             })),
         }
     }

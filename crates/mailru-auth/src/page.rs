@@ -118,11 +118,18 @@ fn field(el: ElementRef<'_>, option: &Selector) -> Option<(String, String)> {
             .map_or_else(|| chosen.text().collect(), str::to_owned);
         return Some((name, value));
     }
-    let kind = el.value().attr("type").unwrap_or("text").to_ascii_lowercase();
+    let kind = el
+        .value()
+        .attr("type")
+        .unwrap_or("text")
+        .to_ascii_lowercase();
     match kind.as_str() {
         "submit" | "button" | "image" | "reset" | "file" => None,
         "checkbox" | "radio" if el.value().attr("checked").is_none() => None,
-        _ => Some((name, el.value().attr("value").unwrap_or_default().to_owned())),
+        _ => Some((
+            name,
+            el.value().attr("value").unwrap_or_default().to_owned(),
+        )),
     }
 }
 
@@ -158,7 +165,12 @@ pub fn classify(html: &str) -> Page {
 
 /// Classifies a redirect target. `success` is the standalone redirect URI.
 pub fn classify_redirect(location: &Url, success: &Url) -> Redirect {
-    let query = |key: &str| location.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
+    let query = |key: &str| {
+        location
+            .query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    };
     if query("error").as_deref() == Some("access_denied") {
         return Redirect::Declined;
     }
@@ -183,7 +195,11 @@ pub fn classify_redirect(location: &Url, success: &Url) -> Redirect {
 ///
 /// # Errors
 /// [`AuthError::MalformedPage`] when the form lacks `Page` or `FailPage`.
-pub fn fill_login(form: &Form, email: &str, password: &str) -> Result<Vec<(String, String)>, AuthError> {
+pub fn fill_login(
+    form: &Form,
+    email: &str,
+    password: &str,
+) -> Result<Vec<(String, String)>, AuthError> {
     for hidden in ["Page", "FailPage"] {
         if !form.has(hidden) {
             return Err(AuthError::MalformedPage(format!(
@@ -225,20 +241,35 @@ mod tests {
     fn redirects_are_classified() {
         let success = url("http://h/oauth/success.html");
         assert_eq!(
-            classify_redirect(&url("http://h/oauth/success.html#access_token=a&x_mailru_vid=1"), &success),
+            classify_redirect(
+                &url("http://h/oauth/success.html#access_token=a&x_mailru_vid=1"),
+                &success
+            ),
             Redirect::Token("access_token=a&x_mailru_vid=1".to_owned())
         );
         assert_eq!(
-            classify_redirect(&url("http://h/oauth/success.html?error=access_denied"), &success),
+            classify_redirect(
+                &url("http://h/oauth/success.html?error=access_denied"),
+                &success
+            ),
             Redirect::Declined
         );
-        assert_eq!(classify_redirect(&url("http://h/recovery?x=1"), &success), Redirect::Blocked);
         assert_eq!(
-            classify_redirect(&url("http://h/oauth/authorize?client_id=1&fail=1"), &success),
+            classify_redirect(&url("http://h/recovery?x=1"), &success),
+            Redirect::Blocked
+        );
+        assert_eq!(
+            classify_redirect(
+                &url("http://h/oauth/authorize?client_id=1&fail=1"),
+                &success
+            ),
             Redirect::FailedLogin
         );
         let next = url("http://h/oauth/authorize?client_id=1&login=1");
-        assert_eq!(classify_redirect(&next, &success), Redirect::Follow(next.clone()));
+        assert_eq!(
+            classify_redirect(&next, &success),
+            Redirect::Follow(next.clone())
+        );
     }
 
     #[test]

@@ -30,11 +30,16 @@ impl fmt::Debug for Cookies {
 impl PartialEq for Cookies {
     fn eq(&self, other: &Self) -> bool {
         let flat = |c: &Cookies| {
-            let mut v: Vec<(String, String, String)> = c
-                .0
-                .iter_any()
-                .map(|c| (c.domain().unwrap_or("").to_owned(), c.name().to_owned(), c.value().to_owned()))
-                .collect();
+            let mut v: Vec<(String, String, String)> =
+                c.0.iter_any()
+                    .map(|c| {
+                        (
+                            c.domain().unwrap_or("").to_owned(),
+                            c.name().to_owned(),
+                            c.value().to_owned(),
+                        )
+                    })
+                    .collect();
             v.sort();
             v
         };
@@ -141,7 +146,9 @@ impl Token {
             .ok_or_else(|| AuthError::MalformedPage("the token has no access_token".to_owned()))?;
         let uid = text(v, "x_mailru_vid")
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| AuthError::MalformedPage("the token has no valid x_mailru_vid".to_owned()))?;
+            .ok_or_else(|| {
+                AuthError::MalformedPage("the token has no valid x_mailru_vid".to_owned())
+            })?;
         let expires_in = text(v, "expires_in")
             .and_then(|s| s.parse::<u64>().ok())
             .unwrap_or(86_400);
@@ -268,7 +275,10 @@ mod tests {
         let t = sample();
         assert_eq!(t.uid, 1_324_730_981_306_483_817);
         assert_eq!(t.access_token.expose(), "SENTINELaccess");
-        assert_eq!(t.refresh_token.as_ref().unwrap().expose(), "SENTINELrefresh");
+        assert_eq!(
+            t.refresh_token.as_ref().unwrap().expose(),
+            "SENTINELrefresh"
+        );
         assert!(t.expires_in() > 86_000);
         assert!(!t.expires_within(Duration::from_secs(60)));
         assert!(Token::from_fragment("expires_in=1", &[]).is_err());
@@ -282,7 +292,8 @@ mod tests {
         let mut t = sample();
         let mut jar = CookieStore::default();
         let url = url::Url::parse("http://127.0.0.1:1/").unwrap();
-        jar.parse("Mpop=SENTINELcookie; Path=/; HttpOnly", &url).unwrap();
+        jar.parse("Mpop=SENTINELcookie; Path=/; HttpOnly", &url)
+            .unwrap();
         t.cookies = Some(Cookies(jar));
         t.save(&path).unwrap();
         let loaded = Token::load(&path).unwrap();
@@ -306,6 +317,9 @@ mod tests {
         assert_eq!(t.session(&app).circuit().unwrap(), Circuit::ServerServer);
         let app = app.private_key("p");
         assert_eq!(t.session(&app).circuit().unwrap(), Circuit::ClientServer);
-        assert_eq!(t.server_session(&app).circuit().unwrap(), Circuit::ServerServer);
+        assert_eq!(
+            t.server_session(&app).circuit().unwrap(),
+            Circuit::ServerServer
+        );
     }
 }
