@@ -68,7 +68,10 @@ fn test_steps() -> Vec<Step> {
                 "warnings",
             ],
         ),
-        Step::new("tests (unit, integration, doc)", &["test", "--workspace"]),
+        Step::new(
+            "tests (unit, integration, doc)",
+            &["test", "--workspace", "--no-fail-fast"],
+        ),
         Step::new("examples build", &["build", "--workspace", "--examples"]),
     ]
 }

@@ -15,13 +15,33 @@ use url::form_urlencoded::Serializer;
 
 use crate::endpoints::Endpoints;
 use crate::error::{Error, Result, body_start};
-use crate::method::{Method, Upload};
+use crate::method::{FilePart, Method};
 use crate::retry::{Decision, RetryBudget, RetryPolicy, jitter, retry_decision};
 use crate::session::Session;
 use crate::transport::{HttpRequest, HttpResponse, HyperTransport, Transport};
 
 /// Parameters the session sets; a caller passing them is an error, not a silent override.
 const RESERVED: [&str; 5] = ["method", "app_id", "session_key", "secure", "sig"];
+
+/// The catalog's write methods: a dynamic call of one of them is sent as POST and not
+/// retried unless the policy allows writes, like its typed counterpart.
+const WRITE_METHODS: [&str; 10] = [
+    "stream.post",
+    "stream.share",
+    "stream.comment",
+    "stream.like",
+    "stream.unlike",
+    "guestbook.post",
+    "photos.createAlbum",
+    "photos.upload",
+    "messages.post",
+    "notifications.send",
+];
+
+/// Whether `method` changes state on the platform (for dynamic calls).
+pub fn is_write_method(method: &str) -> bool {
+    WRITE_METHODS.contains(&method)
+}
 
 /// Longest query string before a call switches to a POST form (decisions.md).
 const MAX_QUERY: usize = 2_000;
@@ -242,7 +262,8 @@ impl Api {
         I::Item: Param,
     {
         let params = collect(params);
-        let resp = self.execute(method, params, Vec::new(), false).await?;
+        let write = is_write_method(method);
+        let resp = self.execute(method, params, Vec::new(), write).await?;
         decode::<Value>(&resp.body)
     }
 
@@ -256,7 +277,8 @@ impl Api {
         I: IntoIterator,
         I::Item: Param,
     {
-        self.execute_raw(method, collect(params), Vec::new(), false).await
+        self.execute_raw(method, collect(params), Vec::new(), is_write_method(method))
+            .await
     }
 
     /// Sends a typed method.
@@ -300,7 +322,9 @@ impl Api {
     pub async fn public_profile(&self, path: &str) -> Result<Value> {
         let path = path.trim_matches('/');
         if path.is_empty() || path.contains("..") {
-            return Err(Error::InvalidRequest(format!("`{path}` is not a profile path")));
+            return Err(Error::InvalidRequest(format!(
+                "`{path}` is not a profile path"
+            )));
         }
         let url = self
             .inner
@@ -329,7 +353,7 @@ impl Api {
         &self,
         method: &str,
         params: Vec<(String, String)>,
-        files: Vec<Upload>,
+        files: Vec<FilePart>,
         write: bool,
     ) -> Result<HttpResponse, Failed> {
         let span = tracing::info_span!(
@@ -351,17 +375,22 @@ impl Api {
         &self,
         method: &str,
         params: Vec<(String, String)>,
-        files: Vec<Upload>,
+        files: Vec<FilePart>,
         write: bool,
     ) -> Result<RawResponse> {
         match self.execute(method, params, files, write).await {
-            Ok(resp) | Err(Failed::Answered(resp)) => Ok(raw(&resp)),
+            Ok(resp) => Ok(raw(&resp)),
+            Err(Failed::Answered(resp)) => Ok(raw(&resp)),
             Err(Failed::Other(e)) => Err(e),
         }
     }
 
     /// The signed parameter set of a call.
-    fn signed_params(&self, method: &str, user: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    fn signed_params(
+        &self,
+        method: &str,
+        user: Vec<(String, String)>,
+    ) -> Result<Vec<(String, String)>> {
         if let Some((k, _)) = user.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
             return Err(Error::InvalidRequest(format!(
                 "parameter `{k}` is set by the session; do not pass it"
@@ -396,7 +425,7 @@ impl Api {
         &self,
         method: &str,
         params: Vec<(String, String)>,
-        files: Vec<Upload>,
+        files: Vec<FilePart>,
         write: bool,
     ) -> Result<HttpRequest> {
         let params = self.signed_params(method, params)?;
@@ -435,7 +464,11 @@ impl Api {
     }
 
     /// Sends with per-attempt and total timeouts, retrying as the policy decides.
-    async fn with_retries(&self, request: HttpRequest, write: bool) -> Result<HttpResponse, Failed> {
+    async fn with_retries(
+        &self,
+        request: HttpRequest,
+        write: bool,
+    ) -> Result<HttpResponse, Failed> {
         let options = &self.inner.options;
         let start = Instant::now();
         let deadline = options.total_timeout.map(|t| start + t);
@@ -445,11 +478,13 @@ impl Api {
             if let Some(deadline) = deadline {
                 limit = limit.min(deadline.saturating_duration_since(Instant::now()));
             }
-            let result = match tokio::time::timeout(limit, self.inner.transport.send(request.clone())).await {
-                Ok(Ok(resp)) => classify(resp),
-                Ok(Err(e)) => Err(Failed::Other(e)),
-                Err(_) => Err(Failed::Other(Error::Timeout(limit))),
-            };
+            let result =
+                match tokio::time::timeout(limit, self.inner.transport.send(request.clone())).await
+                {
+                    Ok(Ok(resp)) => classify(resp),
+                    Ok(Err(e)) => Err(Failed::Other(e)),
+                    Err(_) => Err(Failed::Other(Error::Timeout(limit))),
+                };
             let failure = match result {
                 Ok(resp) => {
                     self.inner.budget.refund();
@@ -492,7 +527,7 @@ impl Api {
 /// A failed attempt: with the response when one arrived (raw mode returns it).
 #[derive(Debug)]
 enum Failed {
-    Answered(HttpResponse),
+    Answered(Box<HttpResponse>),
     Other(Error),
 }
 
@@ -571,7 +606,7 @@ fn classify(resp: HttpResponse) -> Result<HttpResponse, Failed> {
     if resp.status == 200 && api_error(&resp.body).is_none() {
         Ok(resp)
     } else {
-        Err(Failed::Answered(resp))
+        Err(Failed::Answered(Box::new(resp)))
     }
 }
 
@@ -622,7 +657,7 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
 
 /// A multipart/form-data body: every parameter as a text part (they are signed), then the
 /// files (not signed).
-fn multipart(params: &[(String, String)], files: &[Upload]) -> (HeaderValue, Bytes) {
+fn multipart(params: &[(String, String)], files: &[FilePart]) -> (HeaderValue, Bytes) {
     let boundary = format!("mailru-{:016x}", (jitter() * u64::MAX as f64) as u64);
     let mut body = Vec::new();
     for (k, v) in params {
@@ -656,8 +691,14 @@ mod tests {
     #[test]
     fn api_errors_are_found_whatever_the_status_and_code_type() {
         let body = br#"{"error":{"error_code":104,"error_msg":"Incorrect signature","error_token":"NONE","extended":null}}"#;
-        assert_eq!(api_error(body), Some((104, "Incorrect signature".to_owned())));
-        assert_eq!(api_error(br#"{"error":{"error_code":"3"}}"#), Some((3, String::new())));
+        assert_eq!(
+            api_error(body),
+            Some((104, "Incorrect signature".to_owned()))
+        );
+        assert_eq!(
+            api_error(br#"{"error":{"error_code":"3"}}"#),
+            Some((3, String::new()))
+        );
         assert_eq!(api_error(br#"[{"uid":"1"}]"#), None);
         assert_eq!(api_error(br#"{"error":"invalid_grant"}"#), None);
         let ok = HttpResponse {

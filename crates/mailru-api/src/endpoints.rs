@@ -116,8 +116,10 @@ mod tests {
 
     #[test]
     fn plain_http_needs_explicit_permission() {
-        let mut e = Endpoints::default();
-        e.api = Url::parse("http://appsmail.ru/platform/api").unwrap();
+        let e = Endpoints {
+            api: Url::parse("http://appsmail.ru/platform/api").unwrap(),
+            ..Endpoints::default()
+        };
         assert!(matches!(e.check(false), Err(Error::InvalidRequest(_))));
         assert!(e.check(true).is_ok());
     }

@@ -14,11 +14,11 @@ mod secret;
 mod session;
 mod transport;
 
-pub use client::{Api, ApiBuilder, RawResponse};
+pub use client::{Api, ApiBuilder, RawResponse, is_write_method};
 pub use endpoints::Endpoints;
 pub use error::{ApiErrorKind, Error, Result};
 pub use mailru_sign::Circuit;
-pub use method::{Call, Method, Upload};
+pub use method::{Call, FilePart, Method};
 pub use retry::{Decision, RetryPolicy, retry_decision};
 pub use secret::{AccessToken, Password, PrivateKey, RefreshToken, SecretKey};
 pub use session::Session;

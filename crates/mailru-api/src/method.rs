@@ -26,14 +26,14 @@ pub trait Method: Send + Sync {
     fn params(&self) -> Vec<(&'static str, String)>;
 
     /// Files to upload as multipart parts (not signed).
-    fn files(&self) -> Vec<Upload> {
+    fn files(&self) -> Vec<FilePart> {
         Vec::new()
     }
 }
 
 /// A file part of a multipart upload (`img_file`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Upload {
+pub struct FilePart {
     /// The form field, e.g. `img_file`.
     pub field: &'static str,
     /// File name sent in the part header.

@@ -83,9 +83,10 @@ pub fn retry_decision(
     {
         return Decision::GiveUp;
     }
-    let exp = policy
-        .base_delay
-        .saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
+    let exp = policy.base_delay.saturating_mul(
+        1u32.checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX),
+    );
     let cap = exp.min(policy.max_delay);
     Decision::RetryAfter(cap.mul_f64(jitter.clamp(0.0, 1.0)))
 }
@@ -110,7 +111,9 @@ impl RetryBudget {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, u32> {
-        self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Takes the cost of a retry if available.
@@ -178,9 +181,18 @@ mod tests {
     #[test]
     fn gives_up_on_attempts_budget_writes_and_permanent_errors() {
         let p = RetryPolicy::default();
-        assert_eq!(retry_decision(&p, 3, &transport(), false, true, 0.5), Decision::GiveUp);
-        assert_eq!(retry_decision(&p, 1, &transport(), false, false, 0.5), Decision::GiveUp);
-        assert_eq!(retry_decision(&p, 1, &transport(), true, true, 0.5), Decision::GiveUp);
+        assert_eq!(
+            retry_decision(&p, 3, &transport(), false, true, 0.5),
+            Decision::GiveUp
+        );
+        assert_eq!(
+            retry_decision(&p, 1, &transport(), false, false, 0.5),
+            Decision::GiveUp
+        );
+        assert_eq!(
+            retry_decision(&p, 1, &transport(), true, true, 0.5),
+            Decision::GiveUp
+        );
         let writes = RetryPolicy {
             retry_writes: true,
             ..RetryPolicy::default()
@@ -190,13 +202,19 @@ mod tests {
             Decision::RetryAfter(_)
         ));
         let api104 = Error::api(104, "Incorrect signature".into());
-        assert_eq!(retry_decision(&p, 1, &api104, false, true, 0.5), Decision::GiveUp);
+        assert_eq!(
+            retry_decision(&p, 1, &api104, false, true, 0.5),
+            Decision::GiveUp
+        );
         let api3 = Error::api(3, "Service Unavailable".into());
         assert!(matches!(
             retry_decision(&p, 1, &api3, false, true, 0.5),
             Decision::RetryAfter(_)
         ));
-        assert_eq!(retry_decision(&RetryPolicy::none(), 1, &api3, false, true, 0.5), Decision::GiveUp);
+        assert_eq!(
+            retry_decision(&RetryPolicy::none(), 1, &api3, false, true, 0.5),
+            Decision::GiveUp
+        );
     }
 
     #[test]

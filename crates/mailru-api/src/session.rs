@@ -64,7 +64,12 @@ impl Session {
     }
 
     /// Client-server: the user's token, its owner's uid and the app's private key.
-    pub fn client(app_id: u64, private_key: PrivateKey, access_token: AccessToken, uid: u64) -> Self {
+    pub fn client(
+        app_id: u64,
+        private_key: PrivateKey,
+        access_token: AccessToken,
+        uid: u64,
+    ) -> Self {
         Session {
             app_id: Some(app_id),
             uid: Some(uid),
@@ -192,18 +197,32 @@ mod tests {
     fn token_session_inference_and_errors() {
         let t = Session::token(1, AccessToken::new("t"));
         let err = t.circuit().unwrap_err().to_string();
-        assert!(err.contains("private_key") && err.contains("secret_key"), "{err}");
+        assert!(
+            err.contains("private_key") && err.contains("secret_key"),
+            "{err}"
+        );
         let t = t.with_uid(5).with_private_key(PrivateKey::new("p"));
         assert_eq!(t.circuit().unwrap(), Circuit::ClientServer);
         let forced = t.clone().with_circuit(Some(Circuit::ServerServer));
-        assert!(forced.circuit().unwrap_err().to_string().contains("secret_key"));
+        assert!(
+            forced
+                .circuit()
+                .unwrap_err()
+                .to_string()
+                .contains("secret_key")
+        );
         assert!(Session::public().circuit().is_err());
     }
 
     #[test]
     fn debug_shows_no_secret() {
-        let s = Session::client(1, PrivateKey::new("SENTINEL1"), AccessToken::new("SENTINEL2"), 5)
-            .with_secret_key(SecretKey::new("SENTINEL3"));
+        let s = Session::client(
+            1,
+            PrivateKey::new("SENTINEL1"),
+            AccessToken::new("SENTINEL2"),
+            5,
+        )
+        .with_secret_key(SecretKey::new("SENTINEL3"));
         let text = format!("{s:?}");
         assert!(!text.contains("SENTINEL"), "{text}");
     }

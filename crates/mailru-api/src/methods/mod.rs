@@ -57,7 +57,7 @@ macro_rules! method {
             $( const NON_EMPTY: bool = $ne; )?
             type Output = $out;
 
-            #[allow(unused_mut)]
+            #[allow(unused_mut, clippy::vec_init_then_push)]
             fn params(&self) -> Vec<(&'static str, String)> {
                 let mut p = Vec::new();
                 $( p.push(($rparam, $crate::methods::ParamValue::to_param(&self.$rfield))); )*
@@ -82,6 +82,15 @@ macro_rules! method {
     };
 }
 
+pub mod audio;
+pub mod events;
+pub mod friends;
+pub mod guestbook;
+pub mod mail;
+pub mod messages;
+pub mod notifications;
+pub mod photos;
+pub mod stream;
 pub mod users;
 
 /// How a parameter value is written on the wire.

@@ -36,9 +36,13 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         Some(Value::String(s)) => match s.as_str() {
             "" | "0" | "false" => Ok(false),
             "1" | "true" => Ok(true),
-            other => Err(serde::de::Error::custom(format!("`{other}` is not a 0/1 flag"))),
+            other => Err(serde::de::Error::custom(format!(
+                "`{other}` is not a 0/1 flag"
+            ))),
         },
-        Some(other) => Err(serde::de::Error::custom(format!("{other} is not a 0/1 flag"))),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "{other} is not a 0/1 flag"
+        ))),
     }
 }
 

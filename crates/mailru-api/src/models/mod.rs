@@ -1,7 +1,28 @@
 //! serde types of spec §7, lenient where the platform is: numbers as strings, 0/1 flags,
 //! missing fields; unknown fields kept in `extra` so nothing is lost.
 
+mod attachment;
+mod audio;
+mod counters;
 pub(crate) mod de;
+mod event;
+mod friend;
+mod guestbook;
+mod lenient;
+mod message;
+mod photo;
 mod user;
 
+pub use attachment::{
+    AppAttachment, AppCard, Attachment, AvatarAttachment, Gift, GiftAttachment, GroupAttachment,
+    ImageAttachment, LinkAttachment, LinkContent, Tag, TagAttachment, TextAttachment,
+    VideoAttachment,
+};
+pub use audio::Track;
+pub use counters::{AppPermission, Count, IsAppUser};
+pub use event::{ActionLink, Comment, CommentWrapper, Event, Generator, LikeWrapper, StreamItem};
+pub use friend::Friend;
+pub use guestbook::GuestbookPost;
+pub use message::{Message, MessagePart, Thread};
+pub use photo::{Album, Photo};
 pub use user::User;

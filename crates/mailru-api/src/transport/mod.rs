@@ -85,3 +85,11 @@ pub trait Transport: Send + Sync + fmt::Debug {
     /// [`Error::Timeout`]; HTTP error statuses are responses, not errors.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error>;
 }
+
+/// A shared transport is a transport.
+#[async_trait]
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        (**self).send(request).await
+    }
+}

@@ -1,0 +1,48 @@
+//! `audio.*`
+
+use serde_json::Value;
+
+use crate::methods::Names;
+use crate::models::Track;
+
+method! {
+    /// A user's tracks.
+    Get = "audio.get" -> Vec<Track>;
+    required {}
+    optional {
+        /// Whose tracks; default: the session owner.
+        uid: u64 => "uid",
+        /// Only these track ids.
+        mids: Names => "mids",
+        /// Tracks to skip.
+        offset: u32 => "offset",
+        /// Page size.
+        limit: u32 => "limit",
+    }
+}
+
+method! {
+    /// A playable link to a track. The shape is unknown (spec §6.6), so the answer is
+    /// untyped; the emulator sends `{"link": "<url>"}`.
+    Link = "audio.link" -> Value, non_empty = true;
+    required {
+        /// The track id.
+        mid: String => "mid",
+    }
+    optional {}
+}
+
+method! {
+    /// Tracks whose title or performer matches a query.
+    Search = "audio.search" -> Vec<Track>;
+    required {
+        /// The query.
+        query: String => "query",
+    }
+    optional {
+        /// Tracks to skip.
+        offset: u32 => "offset",
+        /// Page size (default 10).
+        limit: u32 => "limit",
+    }
+}

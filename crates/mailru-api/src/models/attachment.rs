@@ -1,0 +1,463 @@
+//! Items of an event's `attachments` and `text_media` (spec §7.3): the `object` field
+//! selects the kind.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::lenient::{self, from_value};
+use super::{Track, User, de};
+
+/// One attachment. Kinds the client does not know, and items without `object`, are kept
+/// whole in [`Attachment::Other`].
+///
+/// ```
+/// use mailru_api::models::Attachment;
+///
+/// let a: Attachment = serde_json::from_str(r#"{"object":"text","content":"Привет"}"#).unwrap();
+/// assert_eq!(a.kind(), "text");
+/// assert!(matches!(&a, Attachment::Text(t) if t.content == "Привет"));
+/// let a: Attachment = serde_json::from_str(r#"{"object":"poll","question":"?"}"#).unwrap();
+/// assert!(matches!(&a, Attachment::Other(v) if v["question"] == "?"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Attachment {
+    /// `text`: plain text.
+    Text(TextAttachment),
+    /// `tag`: a tag.
+    Tag(TagAttachment),
+    /// `link`: a link, in one of its two shapes.
+    Link(LinkAttachment),
+    /// `avatar`: a new avatar.
+    Avatar(AvatarAttachment),
+    /// `image`: a photo.
+    Image(ImageAttachment),
+    /// `music`: a track (the fields of [`Track`]).
+    Music(Track),
+    /// `video`: a video.
+    Video(VideoAttachment),
+    /// `app`: an application card.
+    App(AppAttachment),
+    /// `group`: a community.
+    Group(GroupAttachment),
+    /// `gift`: a gift (boxed: it holds two profiles).
+    Gift(Box<GiftAttachment>),
+    /// Any other kind, as sent (the `object` field included).
+    Other(Value),
+}
+
+impl Attachment {
+    /// The `object` name of the kind: `"text"`, `"image"`, ...; for [`Attachment::Other`]
+    /// the `object` field as sent, or `""`.
+    pub fn kind(&self) -> &str {
+        match self {
+            Attachment::Text(_) => "text",
+            Attachment::Tag(_) => "tag",
+            Attachment::Link(_) => "link",
+            Attachment::Avatar(_) => "avatar",
+            Attachment::Image(_) => "image",
+            Attachment::Music(_) => "music",
+            Attachment::Video(_) => "video",
+            Attachment::App(_) => "app",
+            Attachment::Group(_) => "group",
+            Attachment::Gift(_) => "gift",
+            Attachment::Other(v) => v.get("object").and_then(Value::as_str).unwrap_or(""),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Attachment {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        let kind = match value.get("object").and_then(Value::as_str) {
+            Some(k) => k.to_owned(),
+            None => return Ok(Attachment::Other(value)),
+        };
+        let Value::Object(mut map) = value else {
+            return Ok(Attachment::Other(value));
+        };
+        // The kind is the variant; the struct gets the other fields.
+        let object = map.remove("object");
+        let rest = Value::Object(map);
+        let prefix =
+            |e: D::Error| serde::de::Error::custom(format!("{e} (in a {kind} attachment)"));
+        Ok(match kind.as_str() {
+            "text" => Attachment::Text(from_value(rest).map_err(prefix)?),
+            "tag" => Attachment::Tag(from_value(rest).map_err(prefix)?),
+            "link" => Attachment::Link(from_value(rest).map_err(prefix)?),
+            "avatar" => Attachment::Avatar(from_value(rest).map_err(prefix)?),
+            "image" => Attachment::Image(from_value(rest).map_err(prefix)?),
+            "music" => Attachment::Music(from_value(rest).map_err(prefix)?),
+            "video" => Attachment::Video(from_value(rest).map_err(prefix)?),
+            "app" => Attachment::App(from_value(rest).map_err(prefix)?),
+            "group" => Attachment::Group(from_value(rest).map_err(prefix)?),
+            "gift" => Attachment::Gift(Box::new(from_value(rest).map_err(prefix)?)),
+            _ => {
+                let Value::Object(mut map) = rest else {
+                    unreachable!("built from a map above")
+                };
+                if let Some(object) = object {
+                    map.insert("object".to_owned(), object);
+                }
+                Attachment::Other(Value::Object(map))
+            }
+        })
+    }
+}
+
+impl Serialize for Attachment {
+    /// As the platform sends it: the fields with `object` naming the kind.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let inner = match self {
+            Attachment::Text(a) => serde_json::to_value(a),
+            Attachment::Tag(a) => serde_json::to_value(a),
+            Attachment::Link(a) => serde_json::to_value(a),
+            Attachment::Avatar(a) => serde_json::to_value(a),
+            Attachment::Image(a) => serde_json::to_value(a),
+            Attachment::Music(a) => serde_json::to_value(a),
+            Attachment::Video(a) => serde_json::to_value(a),
+            Attachment::App(a) => serde_json::to_value(a),
+            Attachment::Group(a) => serde_json::to_value(a),
+            Attachment::Gift(a) => serde_json::to_value(a),
+            Attachment::Other(v) => return v.serialize(s),
+        }
+        .map_err(S::Error::custom)?;
+        let mut map = Map::new();
+        map.insert("object".to_owned(), Value::String(self.kind().to_owned()));
+        if let Value::Object(fields) = inner {
+            map.extend(fields);
+        }
+        Value::Object(map).serialize(s)
+    }
+}
+
+/// `{object:"text", content:"…"}`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TextAttachment {
+    /// The text.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub content: String,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"tag", content:{is_blacklist, tag}}`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TagAttachment {
+    /// The tag.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub content: Option<Tag>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The content of a [`TagAttachment`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Tag {
+    /// The tag text.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub tag: String,
+    /// Blacklisted tag.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_blacklist: bool,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"link", text, url}` or `{object:"link", content:{"type-id", contents}}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LinkAttachment {
+    /// The link text (first shape).
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub text: String,
+    /// The target (first shape).
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub url: String,
+    /// The second shape's content.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub content: Option<LinkContent>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The content of a [`LinkAttachment`] of the second shape.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LinkContent {
+    /// `type-id`, e.g. `text`.
+    #[serde(rename = "type-id", default, deserialize_with = "lenient::string")]
+    pub type_id: String,
+    /// The content.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub contents: String,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"avatar", new:{...image fields}}`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AvatarAttachment {
+    /// The new avatar.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub new: Option<ImageAttachment>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"image", src, ...}`: only `src` is guaranteed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImageAttachment {
+    /// Image URL.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub src: String,
+    /// Photo id.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub id: Option<String>,
+    /// Album of the photo.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub album_id: Option<String>,
+    /// Owner of the photo.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub owner_id: Option<u64>,
+    /// Thread of the photo's comments and likes.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub thread_id: Option<String>,
+    /// Width in pixels.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub width: Option<u64>,
+    /// Height in pixels.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub height: Option<u64>,
+    /// Larger version.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub src_hires: Option<String>,
+    /// Resized version.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub resized_src: Option<String>,
+    /// Page of the photo.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub click_url: Option<String>,
+    /// Description.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub desc: Option<String>,
+    /// Likes.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub likes_count: u64,
+    /// Comments.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub comments_count: u64,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"video", title, src, duration, ...}`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VideoAttachment {
+    /// Title.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub title: String,
+    /// Player URL.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub src: String,
+    /// Length in seconds.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub duration: Option<u64>,
+    /// Views.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub view_count: u64,
+    /// Owner of the video.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub owner_id: Option<u64>,
+    /// Description.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub desc: Option<String>,
+    /// Page of the video.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub click_url: Option<String>,
+    /// Thread of the video's comments and likes.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub thread_id: Option<String>,
+    /// Likes.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub likes_count: u64,
+    /// Comments.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub comments_count: u64,
+    /// Liked by the caller.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_liked_by_me: bool,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"app", content:{ID, Name, ...}}`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppAttachment {
+    /// The application card.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub content: Option<AppCard>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The content of an [`AppAttachment`] (the platform's capitalised field names).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AppCard {
+    /// `ID`: the app id.
+    #[serde(rename = "ID", default, deserialize_with = "de::opt_u64")]
+    pub id: Option<u64>,
+    /// `Name`.
+    #[serde(rename = "Name", default, deserialize_with = "lenient::string")]
+    pub name: String,
+    /// `ShortDescription`.
+    #[serde(
+        rename = "ShortDescription",
+        default,
+        deserialize_with = "lenient::string"
+    )]
+    pub short_description: String,
+    /// `Installations`.
+    #[serde(rename = "Installations", default, deserialize_with = "de::opt_u64")]
+    pub installations: Option<u64>,
+    /// Every other field (`Genre`, `Votes`, `Pictures`, ...), as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"group", content: User-like}`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupAttachment {
+    /// The community.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub content: Option<User>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{object:"gift", content:{...}}`
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GiftAttachment {
+    /// The gift.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub content: Option<Gift>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The content of a [`GiftAttachment`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Gift {
+    /// The accompanying text.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub text: String,
+    /// Unix time.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub time: Option<u64>,
+    /// Sender.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub from: Option<User>,
+    /// Recipient.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub to: Option<User>,
+    /// The gift item, as sent.
+    #[serde(default)]
+    pub gift: Option<Value>,
+    /// Private gift.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_private: bool,
+    /// Anonymous gift.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_anonymous: bool,
+    /// Read by the recipient.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_read: bool,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_kind_of_spec_7_3() {
+        let items = json!([
+            {"object": "text", "content": "t"},
+            {"object": "tag", "content": {"is_blacklist": "0", "tag": "новости"}},
+            {"object": "link", "text": "a", "url": "https://x"},
+            {"object": "link", "content": {"type-id": "text", "contents": "c"}},
+            {"object": "avatar", "new": {"src": "s", "id": 5, "width": "10"}},
+            {"object": "image", "src": "i", "owner_id": "7", "likes_count": "3"},
+            {"object": "music", "mid": "m", "name": "n", "author": "a", "duration": "100", "is_add": 1},
+            {"object": "video", "title": "v", "duration": 10, "is_liked_by_me": "1"},
+            {"object": "app", "content": {"ID": "423004", "Name": "App", "Genre": []}},
+            {"object": "group", "content": {"uid": "1", "first_name": "G"}},
+            {"object": "gift", "content": {"text": "g", "from": {"uid": 2}, "is_private": 1}},
+            {"object": "poll", "q": 1},
+            {"no_object": true},
+        ]);
+        let a: Vec<Attachment> = serde_json::from_value(items.clone()).unwrap();
+        let kinds: Vec<_> = a.iter().map(Attachment::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "text", "tag", "link", "link", "avatar", "image", "music", "video", "app", "group",
+                "gift", "poll", ""
+            ]
+        );
+        assert!(
+            matches!(&a[1], Attachment::Tag(t) if t.content.as_ref().unwrap().tag == "новости")
+        );
+        assert!(matches!(&a[2], Attachment::Link(l) if l.url == "https://x" && l.extra.is_empty()));
+        assert!(
+            matches!(&a[3], Attachment::Link(l) if l.content.as_ref().unwrap().contents == "c")
+        );
+        assert!(
+            matches!(&a[4], Attachment::Avatar(v) if v.new.as_ref().unwrap().width == Some(10))
+        );
+        assert!(
+            matches!(&a[5], Attachment::Image(i) if i.owner_id == Some(7) && i.likes_count == 3)
+        );
+        assert!(matches!(&a[6], Attachment::Music(t) if t.duration == 100 && t.is_add));
+        assert!(matches!(&a[7], Attachment::Video(v) if v.is_liked_by_me));
+        assert!(
+            matches!(&a[8], Attachment::App(x) if x.content.as_ref().unwrap().id == Some(423_004)
+                && x.content.as_ref().unwrap().extra.contains_key("Genre"))
+        );
+        assert!(matches!(&a[9], Attachment::Group(g) if g.content.as_ref().unwrap().uid == 1));
+        assert!(
+            matches!(&a[10], Attachment::Gift(g) if g.content.as_ref().unwrap().from.as_ref().unwrap().uid == 2)
+        );
+        assert_eq!(a[11], Attachment::Other(json!({"object": "poll", "q": 1})));
+        // Serializing gives the `object` field back.
+        let back = serde_json::to_value(&a).unwrap();
+        assert_eq!(back[0], json!({"object": "text", "content": "t"}));
+        assert_eq!(back[11], items[11]);
+        assert_eq!(back[12], items[12]);
+    }
+
+    #[test]
+    fn errors_name_the_kind_and_the_path() {
+        let err = serde_json::from_value::<Attachment>(
+            json!({"object": "group", "content": {"uid": "x"}}),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "at `content.uid`: `x` is not an unsigned integer (in a group attachment)"
+        );
+    }
+}

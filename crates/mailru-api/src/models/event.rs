@@ -1,0 +1,397 @@
+//! Stream events and their like and comment wrappers (spec §7.2).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use super::lenient::{self, from_value};
+use super::{Attachment, User, de};
+
+/// An item of stream.get / stream.getByAuthor, chosen by its `subtype`.
+///
+/// ```
+/// use mailru_api::models::StreamItem;
+///
+/// let item: StreamItem =
+///     serde_json::from_str(r#"{"subtype":"event","id":"081b0000ab375802","type":"5-24"}"#).unwrap();
+/// assert_eq!(item.id(), "081b0000ab375802");
+/// assert!(matches!(&item, StreamItem::Event(e) if e.type_code == "5-24"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StreamItem {
+    /// `subtype: "event"` (or no subtype): an event.
+    Event(Event),
+    /// `subtype: "like"`: someone liked an event.
+    Like(LikeWrapper),
+    /// `subtype: "comment"`: someone commented on an event.
+    Comment(CommentWrapper),
+    /// Any other subtype, as sent.
+    Other(Value),
+}
+
+impl StreamItem {
+    /// The item's `id`: the cursor for `skip`. `""` when an [`StreamItem::Other`] has none.
+    pub fn id(&self) -> &str {
+        match self {
+            StreamItem::Event(e) => &e.id,
+            StreamItem::Like(l) => &l.id,
+            StreamItem::Comment(c) => &c.id,
+            StreamItem::Other(v) => v.get("id").and_then(Value::as_str).unwrap_or(""),
+        }
+    }
+
+    /// Unix time of the item, when known.
+    pub fn time(&self) -> Option<u64> {
+        match self {
+            StreamItem::Event(e) => Some(e.time),
+            StreamItem::Like(l) => Some(l.time),
+            StreamItem::Comment(c) => Some(c.time),
+            StreamItem::Other(v) => match v.get("time") {
+                Some(Value::Number(n)) => n.as_u64(),
+                Some(Value::String(s)) => s.parse().ok(),
+                _ => None,
+            },
+        }
+    }
+
+    /// The event, when this item is one.
+    pub fn as_event(&self) -> Option<&Event> {
+        match self {
+            StreamItem::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamItem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        if !value.is_object() {
+            return Ok(StreamItem::Other(value));
+        }
+        let subtype = value
+            .get("subtype")
+            .and_then(Value::as_str)
+            .unwrap_or("event");
+        let prefix = |subtype: &str| {
+            let subtype = subtype.to_owned();
+            move |e: D::Error| {
+                serde::de::Error::custom(format!("{e} (in a stream item of subtype {subtype})"))
+            }
+        };
+        Ok(match subtype {
+            "event" | "" => StreamItem::Event(from_value(value).map_err(prefix("event"))?),
+            "like" => StreamItem::Like(from_value(value).map_err(prefix("like"))?),
+            "comment" => StreamItem::Comment(from_value(value).map_err(prefix("comment"))?),
+            _ => StreamItem::Other(value),
+        })
+    }
+}
+
+/// An event: a post, a photo upload, an app event...
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Event {
+    /// Event id: the `skip` cursor.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub id: String,
+    /// `event`.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub subtype: String,
+    /// Type code, e.g. `5-24` (spec §7.2 lists them).
+    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
+    pub type_code: String,
+    /// Type name, e.g. `micropost`, `app_info2`.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub type_name: String,
+    /// Unix seconds.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub time: u64,
+    /// Id of the event's thread: pass it to stream.comment / like / unlike.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub thread_id: String,
+    /// User checksum followed by the event id.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub huid: String,
+    /// The authors (several when the event is aggregated).
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub authors: Vec<User>,
+    /// The application that generated the event.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub generator: Option<Generator>,
+    /// Title (app events and shares).
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub title: String,
+    /// Text from the user.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub user_text: String,
+    /// Rich text.
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub text_media: Vec<Attachment>,
+    /// Attachments: images, music, links...
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub attachments: Vec<Attachment>,
+    /// Links under the event.
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub action_links: Vec<ActionLink>,
+    /// Comments allowed.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_commentable: bool,
+    /// Number of comments.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub comments_count: u64,
+    /// Likes allowed.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_likeable: bool,
+    /// Number of likes.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub likes_count: u64,
+    /// Liked by the caller.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_liked_by_me: bool,
+    /// Page of the event.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub click_url: Option<String>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Event {
+    /// The first author.
+    pub fn author(&self) -> Option<&User> {
+        self.authors.first()
+    }
+
+    /// The text of the `text` items of `text_media`, joined by newlines.
+    pub fn text(&self) -> String {
+        self.text_media
+            .iter()
+            .filter_map(|a| match a {
+                Attachment::Text(t) => Some(t.content.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The application behind an event.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Generator {
+    /// Application id.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub app_id: Option<u64>,
+    /// Application name.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub title: String,
+    /// Icon URL.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub icon: Option<String>,
+    /// Canvas URL.
+    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
+    pub url: Option<String>,
+    /// `application`.
+    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
+    pub kind: String,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{text, href}` under an event.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActionLink {
+    /// Link text.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub text: String,
+    /// Target.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub href: String,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `subtype: "like"`: `{time, author, huid, subevent, id, ...}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LikeWrapper {
+    /// Item id: the `skip` cursor.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub id: String,
+    /// `like`.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub subtype: String,
+    /// Unix seconds.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub time: u64,
+    /// User checksum followed by the item id.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub huid: String,
+    /// Who liked.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub author: Option<User>,
+    /// The liked event; `None` when the caller may not see it.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub subevent: Option<Box<Event>>,
+    /// Comments allowed (0 for wrappers).
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_commentable: bool,
+    /// Likes allowed (0 for wrappers).
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_likeable: bool,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `subtype: "comment"`: `{time, huid, subevent, comment, id, ...}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CommentWrapper {
+    /// Item id: the `skip` cursor.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub id: String,
+    /// `comment`.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub subtype: String,
+    /// Unix seconds.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub time: u64,
+    /// User checksum followed by the item id.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub huid: String,
+    /// The commented event; `None` when the caller may not see it.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub subevent: Option<Box<Event>>,
+    /// The comment.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub comment: Option<Comment>,
+    /// Authors, when sent.
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub authors: Vec<User>,
+    /// Comments allowed (0 for wrappers).
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_commentable: bool,
+    /// Likes allowed (0 for wrappers).
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_likeable: bool,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The comment of a [`CommentWrapper`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Comment {
+    /// Comment id.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub id: String,
+    /// The text.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub text: String,
+    /// Unix seconds.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
+    pub time: u64,
+    /// Deleted since.
+    #[serde(default, deserialize_with = "de::flag")]
+    pub is_deleted: bool,
+    /// Who commented.
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub author: Option<User>,
+    /// Rich text (one object on the wire, or a list).
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub text_media: Vec<Attachment>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn user(uid: &str) -> Value {
+        json!({"uid": uid, "first_name": "A", "is_online": 0})
+    }
+
+    #[test]
+    fn documented_event() {
+        let e = json!({
+            "id": "081b0000ab375802",
+            "generator": {"app_id": 520706, "icon": "http://appsmail.ru/icons/520706.gif",
+                          "url": "u", "title": "T", "type": "application"},
+            "authors": [user("1"), null],
+            "subtype": "event", "type": "5-24", "type_name": "app_info2", "time": "1257365345",
+            "huid": "h", "thread_id": "th", "user_text": "ut",
+            "text_media": [{"object": "text", "content": "hello"}],
+            "attachments": [{"object": "image", "src": "s"}],
+            "action_links": [{"text": "t", "href": "h"}],
+            "is_commentable": 1, "comments_count": "3", "is_likeable": "1", "likes_count": 5,
+            "is_liked_by_me": 0, "click_url": "c", "likes": []
+        });
+        let item: StreamItem = serde_json::from_value(e).unwrap();
+        let ev = item.as_event().unwrap();
+        assert_eq!(ev.generator.as_ref().unwrap().app_id, Some(520_706));
+        assert_eq!(ev.authors.len(), 1);
+        assert_eq!(ev.author().unwrap().uid, 1);
+        assert_eq!(
+            (ev.time, ev.comments_count, ev.likes_count),
+            (1_257_365_345, 3, 5)
+        );
+        assert!(ev.is_commentable && ev.is_likeable && !ev.is_liked_by_me);
+        assert_eq!(ev.text(), "hello");
+        assert!(ev.extra.contains_key("likes"));
+        assert_eq!(item.time(), Some(1_257_365_345));
+    }
+
+    #[test]
+    fn wrappers_and_other_subtypes() {
+        let like = json!({"time": 5, "author": user("2"), "huid": "h", "subevent": {"id": "e1", "subtype": "event"},
+                          "subtype": "like", "is_commentable": 0, "id": "l1", "is_likeable": 0});
+        let comment = json!({"time": 6, "huid": "h", "subevent": null, "subtype": "comment",
+                             "comment": {"text": "c", "time": 6, "is_deleted": 0, "id": "c1", "author": user("3"),
+                                         "text_media": {"object": "text", "content": "c"}},
+                             "is_commentable": 0, "id": "k1", "is_likeable": 0});
+        let other = json!({"subtype": "poll", "id": "p1", "time": "7"});
+        let items: Vec<StreamItem> =
+            serde_json::from_value(json!([like, comment, other.clone()])).unwrap();
+        match &items[0] {
+            StreamItem::Like(l) => {
+                assert_eq!(l.author.as_ref().unwrap().uid, 2);
+                assert_eq!(l.subevent.as_ref().unwrap().id, "e1");
+            }
+            x => panic!("{x:?}"),
+        }
+        match &items[1] {
+            StreamItem::Comment(c) => {
+                assert!(c.subevent.is_none());
+                let body = c.comment.as_ref().unwrap();
+                assert_eq!((body.text.as_str(), body.text_media.len()), ("c", 1));
+                assert_eq!(body.author.as_ref().unwrap().uid, 3);
+            }
+            x => panic!("{x:?}"),
+        }
+        assert_eq!(items[2], StreamItem::Other(other.clone()));
+        assert_eq!(
+            items.iter().map(StreamItem::id).collect::<Vec<_>>(),
+            ["l1", "k1", "p1"]
+        );
+        assert_eq!(items[2].time(), Some(7));
+        // Serialization is untagged: the subtype field stays in the object.
+        assert_eq!(serde_json::to_value(&items[2]).unwrap(), other);
+        assert_eq!(serde_json::to_value(&items[0]).unwrap()["subtype"], "like");
+    }
+
+    #[test]
+    fn decode_errors_say_where() {
+        let err = serde_json::from_value::<Vec<StreamItem>>(json!([
+            {"subtype": "event", "authors": [{"uid": "1"}, {"uid": "bad"}]}
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "at `authors[1].uid`: `bad` is not an unsigned integer (in a stream item of subtype event)"
+        );
+    }
+}

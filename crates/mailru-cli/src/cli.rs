@@ -1,0 +1,160 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Sign, log in, call and page through the Platform@Mail.Ru REST API.
+#[derive(Debug, Parser)]
+#[command(name = "mailru", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options of every command; each can also come from the environment.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Route every endpoint to this origin (e.g. an emulator at http://127.0.0.1:PORT).
+    #[arg(long, env = "MAILRU_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Application id.
+    #[arg(long, env = "MAILRU_APP_ID", global = true)]
+    pub app_id: Option<u64>,
+    /// Application private key (client-server circuit).
+    #[arg(
+        long,
+        env = "MAILRU_PRIVATE_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub private_key: Option<String>,
+    /// Application secret key (server-server circuit).
+    #[arg(long, env = "MAILRU_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+    /// User access token (session_key).
+    #[arg(
+        long,
+        env = "MAILRU_ACCESS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub access_token: Option<String>,
+    /// Uid of the token's owner (needed by the client-server circuit).
+    #[arg(long, env = "MAILRU_UID", global = true)]
+    pub uid: Option<u64>,
+    /// Signature circuit.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        env = "MAILRU_CIRCUIT",
+        global = true
+    )]
+    pub circuit: CircuitArg,
+    /// Token file: read the token from it; `login` and `refresh` write it (mode 0600).
+    #[arg(long, env = "MAILRU_TOKEN_FILE", global = true)]
+    pub token_file: Option<PathBuf>,
+}
+
+/// `--circuit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CircuitArg {
+    /// uid + private key → client-server, else secret key → server-server.
+    Auto,
+    /// md5(uid + params + private_key).
+    Client,
+    /// md5(params + secret_key), with secure=1.
+    Server,
+}
+
+/// `--grant`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GrantArg {
+    /// The HTML login form (standalone apps).
+    Implicit,
+    /// The password grant (enabled per app by the platform).
+    Password,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the signature of exactly these parameters (no network).
+    Sign {
+        /// Also print the circuit and the hashed string, keys masked.
+        #[arg(long)]
+        explain: bool,
+        /// Parameters as KEY=VALUE.
+        #[arg(value_name = "KEY=VALUE")]
+        params: Vec<String>,
+    },
+    /// Log in and print (or, with --token-file, save) the token.
+    Login {
+        /// E-mail (login form or password grant).
+        #[arg(long, conflicts_with = "code")]
+        email: Option<String>,
+        /// Password.
+        #[arg(
+            long,
+            env = "MAILRU_PASSWORD",
+            hide_env_values = true,
+            conflicts_with = "code"
+        )]
+        password: Option<String>,
+        /// Privileges, space-separated (e.g. "stream messages").
+        #[arg(long, default_value = "")]
+        scope: String,
+        /// How to log in with an e-mail and password.
+        #[arg(long, value_enum, default_value = "implicit")]
+        grant: GrantArg,
+        /// An authorization code to exchange (code grant).
+        #[arg(long, requires = "redirect_uri")]
+        code: Option<String>,
+        /// The redirect URI the code was issued for.
+        #[arg(long)]
+        redirect_uri: Option<String>,
+    },
+    /// Refresh the token of --token-file (or print a refreshed token).
+    Refresh,
+    /// Call a REST method and print its JSON result.
+    Call {
+        /// The method, e.g. friends.get.
+        method: String,
+        /// Parameters as KEY=VALUE.
+        #[arg(value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Print the body as the platform sent it, errors included, and exit 0.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Print every item of a paginated method as JSON lines.
+    All {
+        /// The method, e.g. stream.getByAuthor.
+        method: String,
+        /// Parameters as KEY=VALUE.
+        #[arg(value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Stop after N items.
+        #[arg(long, value_name = "N")]
+        max: Option<u64>,
+        /// Items per request.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        page_size: u32,
+    },
+    /// Resolve a profile or community link to its uid and profile.
+    Resolve {
+        /// e.g. https://my.mail.ru/community/name/ or mail/nick.
+        link: String,
+    },
+    /// Run the local emulator; its base URL is the first line printed.
+    Emulator {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Seed of the generated data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}

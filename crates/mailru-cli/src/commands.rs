@@ -1,0 +1,236 @@
+//! The subcommands.
+
+use std::io::{IsTerminal, Write};
+
+use futures::StreamExt;
+use mailru::api::{Error, Password};
+use mailru::auth::{AuthError, Token};
+use mailru::scrapers::{Pager, resolve};
+use mailru::sign::{Circuit, Credentials, canonical_string};
+use serde_json::json;
+
+use crate::Failure;
+use crate::cli::{Cli, Command, Global, GrantArg};
+use crate::config::parse_params;
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Sign { explain, params } => sign(g, explain, &params),
+        Command::Login {
+            email,
+            password,
+            scope,
+            grant,
+            code,
+            redirect_uri,
+        } => {
+            let scope: Vec<&str> = scope.split_whitespace().collect();
+            let token = match (code, redirect_uri, email, password) {
+                (Some(code), Some(uri), _, _) => {
+                    g.oauth()?
+                        .code(&uri)
+                        .scope(&scope)
+                        .exchange_code(&code)
+                        .await
+                }
+                (None, _, Some(email), Some(password)) => {
+                    let oauth = g.oauth()?;
+                    match grant {
+                        GrantArg::Implicit => {
+                            oauth.implicit(&email, password).scope(&scope).login().await
+                        }
+                        GrantArg::Password => {
+                            oauth
+                                .password(&email, &Password::new(password), &scope)
+                                .await
+                        }
+                    }
+                }
+                _ => {
+                    return Err(Failure::Other(
+                        "error: pass --email and --password (or MAILRU_PASSWORD), or --code and --redirect-uri"
+                            .to_owned(),
+                    ));
+                }
+            };
+            output_token(g, token)
+        }
+        Command::Refresh => {
+            let stored = g.stored_token()?.ok_or_else(|| {
+                Failure::Other(
+                    "error: refresh needs --token-file pointing to a saved token with a refresh token"
+                        .to_owned(),
+                )
+            })?;
+            let token = g.oauth()?.refresh(&stored).await;
+            output_token(g, token)
+        }
+        Command::Call {
+            method,
+            params,
+            raw,
+        } => call(g, &method, &params, raw).await,
+        Command::All {
+            method,
+            params,
+            max,
+            page_size,
+        } => all(g, &method, &params, max, page_size).await,
+        Command::Resolve { link } => {
+            let api = g.public_api()?;
+            let r = resolve(&api, &link).await.map_err(|e| failure(&e))?;
+            print_json(&json!({"uid": r.uid.to_string(), "path": r.path, "profile": r.profile}))
+        }
+        Command::Emulator { port, seed } => emulator(port, seed).await,
+    }
+}
+
+fn sign(g: &Global, explain: bool, params: &[String]) -> Result<(), Failure> {
+    let params = parse_params(params)?;
+    let app_id = g.app_id()?.to_string();
+    let uid = g.uid.map(|u| u.to_string());
+    let mut creds = Credentials::new(&app_id);
+    if let Some(uid) = &uid {
+        creds = creds.uid(uid);
+    }
+    if let Some(k) = &g.private_key {
+        creds = creds.private_key(k);
+    }
+    if let Some(k) = &g.secret_key {
+        creds = creds.secret_key(k);
+    }
+    let bad = |e: mailru::sign::Error| Failure::Other(format!("error: {e}"));
+    let circuit = creds.choose_circuit(g.circuit()).map_err(bad)?;
+    let sig = creds.sign(circuit, &params).map_err(bad)?;
+    println!("{sig}");
+    if explain {
+        let canonical = canonical_string(&params).map_err(bad)?;
+        let hashed = match circuit {
+            Circuit::ClientServer => format!("{}{canonical}[private_key]", uid.unwrap_or_default()),
+            Circuit::ServerServer => format!("{canonical}[secret_key]"),
+        };
+        println!("circuit: {circuit}");
+        println!("md5 of: {hashed}");
+    }
+    Ok(())
+}
+
+fn auth_failure(e: &AuthError) -> Failure {
+    Failure::Other(format!("error: {}: {e}", e.kind()))
+}
+
+fn output_token(g: &Global, token: Result<Token, AuthError>) -> Result<(), Failure> {
+    let token = token.map_err(|e| auth_failure(&e))?;
+    if let Some(path) = &g.token_file {
+        token.save(path).map_err(|e| auth_failure(&e))?;
+        eprintln!("token of uid {} saved to {}", token.uid, path.display());
+        return Ok(());
+    }
+    print_json(&json!({
+        "access_token": token.access_token.expose(),
+        "refresh_token": token.refresh_token.as_ref().map(|t| t.expose()),
+        "expires_in": token.expires_in(),
+        "uid": token.uid.to_string(),
+        "token_type": token.token_type,
+    }))
+}
+
+/// API errors exit 1 with `error CODE: MESSAGE`; everything else exits 2.
+fn failure(e: &Error) -> Failure {
+    match e {
+        Error::Api { code, message, .. } => Failure::Api(format!("error {code}: {message}")),
+        other => Failure::Other(format!("error: {other}")),
+    }
+}
+
+async fn call(g: &Global, method: &str, params: &[String], raw: bool) -> Result<(), Failure> {
+    let params = parse_params(params)?;
+    let api = g.api(g.session()?)?;
+    if raw {
+        let resp = api
+            .call_raw(method, &params)
+            .await
+            .map_err(|e| failure(&e))?;
+        return write_out(&resp.body);
+    }
+    let value = api.call(method, &params).await.map_err(|e| failure(&e))?;
+    print_json(&value)
+}
+
+async fn all(
+    g: &Global,
+    method: &str,
+    params: &[String],
+    max: Option<u64>,
+    page_size: u32,
+) -> Result<(), Failure> {
+    let params = parse_params(params)?;
+    let api = g.api(g.session()?)?;
+    let mut pager = Pager::new(&api, method)
+        .map_err(|e| Failure::Other(format!("error: {e}; paginated methods: {}", paginated())))?
+        .page_size(page_size);
+    for (k, v) in &params {
+        pager = pager.param(k, v);
+    }
+    if let Some(max) = max {
+        pager = pager.max_items(max);
+    }
+    let progress = std::io::stderr().is_terminal();
+    let mut items = Box::pin(pager.items());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut count = 0u64;
+    while let Some(item) = items.next().await {
+        let item = item.map_err(|e| failure(&e))?;
+        if writeln!(out, "{item}").is_err() {
+            // The reader went away (e.g. `| head`): stop quietly.
+            return Ok(());
+        }
+        count += 1;
+        if progress && count.is_multiple_of(100) {
+            eprint!("\r{method}: {count} items");
+        }
+    }
+    if progress {
+        eprintln!("\r{method}: {count} items, done");
+    }
+    out.flush()
+        .map_err(|e| Failure::Other(format!("error: writing output: {e}")))
+}
+
+fn paginated() -> String {
+    mailru::scrapers::PAGINATED
+        .iter()
+        .map(|(m, _)| *m)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn emulator(port: u16, seed: u64) -> Result<(), Failure> {
+    let emulator = mailru::emulator::Emulator::builder()
+        .port(port)
+        .seed(seed)
+        .start()
+        .await
+        .map_err(|e| Failure::Other(format!("error: cannot listen on port {port}: {e}")))?;
+    println!("{}", emulator.base_url());
+    std::io::stdout()
+        .flush()
+        .map_err(|e| Failure::Other(format!("error: {e}")))?;
+    std::future::pending::<()>().await;
+    Ok(())
+}
+
+fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    write_out(&text)
+}
+
+fn write_out(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe is not an error worth a message.
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+    Ok(())
+}
