@@ -16,7 +16,7 @@ use mailru::api::models::StreamItem;
 use mailru::prelude::*;
 use mailru::scrapers::{community_stream, resolve};
 use mailru::sign::{Circuit, Credentials};
-use mailruemulator::{Emulator, EmulatorHandle, accounts};
+use mailru_emulator::{Emulator, EmulatorHandle, accounts};
 
 /// Where to run, and as whom.
 struct Target {
