@@ -11,7 +11,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use super::proxy::ProxyConnector;
+use super::proxy::{ProxyChoice, ProxyConnector};
 use super::{HttpRequest, HttpResponse, Transport};
 use crate::error::Error;
 
@@ -38,7 +38,7 @@ impl std::fmt::Debug for ProxyConnector {
 pub struct HyperTransportBuilder {
     connect_timeout: Duration,
     max_response_bytes: usize,
-    proxy_from_env: bool,
+    proxy: ProxyChoice,
     pool_idle_timeout: Duration,
 }
 
@@ -47,7 +47,7 @@ impl Default for HyperTransportBuilder {
         HyperTransportBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            proxy_from_env: true,
+            proxy: ProxyChoice::FromEnv,
             pool_idle_timeout: Duration::from_secs(90),
         }
     }
@@ -68,10 +68,23 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Whether to honour `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (default yes).
+    /// Whether to honour `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` (the
+    /// default); `false` connects directly.
     #[must_use]
     pub fn proxy_from_env(mut self, yes: bool) -> Self {
-        self.proxy_from_env = yes;
+        self.proxy = if yes {
+            ProxyChoice::FromEnv
+        } else {
+            ProxyChoice::Direct
+        };
+        self
+    }
+
+    /// Sends every request through this HTTP proxy (`http://[user:pass@]host:port`),
+    /// tunnelling with `CONNECT`, whatever the environment says.
+    #[must_use]
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxyChoice::Fixed(url.into());
         self
     }
 
@@ -94,7 +107,7 @@ impl HyperTransportBuilder {
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(ProxyConnector::new(http, self.proxy_from_env));
+            .wrap_connector(ProxyConnector::new(http, &self.proxy));
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
             .build(connector);

@@ -22,12 +22,27 @@ pub(crate) struct ProxyConnector {
     matcher: Option<Arc<Matcher>>,
 }
 
+/// Where the proxy settings come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ProxyChoice {
+    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY`.
+    FromEnv,
+    /// This proxy for every destination.
+    Fixed(String),
+    /// Connect directly.
+    Direct,
+}
+
 impl ProxyConnector {
-    /// `from_env`: read the proxy variables; otherwise connect directly.
-    pub(crate) fn new(direct: HttpConnector, from_env: bool) -> Self {
+    pub(crate) fn new(direct: HttpConnector, choice: &ProxyChoice) -> Self {
+        let matcher = match choice {
+            ProxyChoice::FromEnv => Some(Matcher::from_env()),
+            ProxyChoice::Fixed(url) => Some(Matcher::builder().all(url.clone()).build()),
+            ProxyChoice::Direct => None,
+        };
         ProxyConnector {
             direct,
-            matcher: from_env.then(|| Arc::new(Matcher::from_env())),
+            matcher: matcher.map(Arc::new),
         }
     }
 }
