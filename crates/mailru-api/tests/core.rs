@@ -520,3 +520,25 @@ async fn secrets_never_appear_in_debug_display_or_logs() {
     // The request really carried the token: redaction is not an empty request.
     assert!(sent.url.as_str().contains(SENTINEL));
 }
+
+#[tokio::test]
+async fn bodies_over_the_cap_are_too_large() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let api = Api::builder(client_session())
+        .base_url(emu.base_url())
+        .unwrap()
+        .transport(
+            mailru_api::HyperTransport::builder()
+                .max_response_bytes(1_000)
+                .build(),
+        )
+        .build()
+        .unwrap();
+    let err = api.call("friends.get", [("ext", "1")]).await.unwrap_err();
+    assert!(matches!(err, Error::TooLarge(1_000)), "{err:?}");
+    let none: [(&str, &str); 0] = [];
+    assert!(
+        api.call("users.isAppUser", none).await.is_ok(),
+        "small bodies pass"
+    );
+}

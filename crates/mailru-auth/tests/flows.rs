@@ -998,3 +998,43 @@ fn loading_a_missing_or_broken_file_is_a_token_file_error() {
     std::fs::remove_file(&broken).unwrap();
     assert!(matches!(err, AuthError::TokenFile { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_redirect_chain_longer_than_the_hop_limit_is_too_many_redirects() {
+    let (_emu, oauth) = setup().await;
+    // The demo login needs: login page → login POST → redirect to Page → token redirect.
+    let err = oauth
+        .implicit(DEMO_EMAIL, DEMO_PASSWORD)
+        .max_hops(1)
+        .login()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AuthError::TooManyRedirects(1)), "{err:?}");
+    assert_eq!(err.kind(), "too_many_redirects");
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_reported_without_secrets_in_the_url() {
+    let (emu, _) = setup().await;
+    // The success page itself is no dialog: point the authorize endpoint at it.
+    let mut endpoints = mailru_api::Endpoints::single_origin(emu.base_url()).unwrap();
+    endpoints.authorize = Url::parse(&format!("{}/recovery", emu.base_url())).unwrap();
+    let api = mailru_api::Api::builder(Session::public())
+        .endpoints(endpoints)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    let oauth = OAuth::from_api(app(), &api);
+    let err = oauth
+        .implicit(DEMO_EMAIL, DEMO_PASSWORD)
+        .login()
+        .await
+        .unwrap_err();
+    match err {
+        AuthError::UnexpectedPage { url, title } => {
+            assert_eq!(url, format!("{}/recovery", emu.base_url()));
+            assert_eq!(title.as_deref(), Some("Восстановление доступа"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
