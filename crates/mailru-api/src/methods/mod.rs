@@ -21,6 +21,7 @@ macro_rules! method {
         $name:ident = $api_name:literal -> $out:ty $(, write = $write:literal)? $(, non_empty = $ne:literal)?;
         required { $( $(#[$rdoc:meta])* $rfield:ident : $rty:ty => $rparam:literal ),* $(,)? }
         optional { $( $(#[$odoc:meta])* $ofield:ident : $oty:ty => $oparam:literal ),* $(,)? }
+        $( files { $( $(#[$fdoc:meta])* $ffield:ident => $fparam:literal ),* $(,)? } )?
     ) => {
         $(#[$doc])*
         #[doc = concat!("\n\nThe REST method `", $api_name, "`.")]
@@ -28,6 +29,7 @@ macro_rules! method {
         pub struct $name {
             $( $rfield: $rty, )*
             $( $ofield: Option<$oty>, )*
+            $($( $ffield: Option<$crate::FilePart>, )*)?
         }
 
         impl $name {
@@ -37,6 +39,7 @@ macro_rules! method {
                 $name {
                     $( $rfield: $rfield.into(), )*
                     $( $ofield: None, )*
+                    $($( $ffield: None, )*)?
                 }
             }
 
@@ -49,6 +52,17 @@ macro_rules! method {
                     self
                 }
             )*
+
+            $($(
+                $(#[$fdoc])*
+                #[doc = concat!("\n\nUploads `file` as the multipart part `", $fparam, "` (not signed).")]
+                #[must_use]
+                pub fn $ffield(mut self, mut file: $crate::FilePart) -> Self {
+                    file.field = $fparam;
+                    self.$ffield = Some(file);
+                    self
+                }
+            )*)?
         }
 
         impl $crate::Method for $name {
@@ -68,6 +82,13 @@ macro_rules! method {
                 )*
                 p
             }
+
+            fn files(&self) -> Vec<$crate::FilePart> {
+                #[allow(unused_mut)]
+                let mut f = Vec::new();
+                $($( f.extend(self.$ffield.iter().cloned()); )*)?
+                f
+            }
         }
 
         impl $crate::Call<'_, $name> {
@@ -78,6 +99,13 @@ macro_rules! method {
                     self.map(|m| m.$ofield(value))
                 }
             )*
+            $($(
+                #[doc = concat!("Uploads a file as the multipart part `", $fparam, "`.")]
+                #[must_use]
+                pub fn $ffield(self, file: $crate::FilePart) -> Self {
+                    self.map(|m| m.$ffield(file))
+                }
+            )*)?
         }
     };
 }
