@@ -116,7 +116,7 @@ pub enum Command {
         #[arg(long)]
         redirect_uri: Option<String>,
     },
-    /// Refresh the token of --token-file (or print a refreshed token).
+    /// Refresh the token of --token-file and save the new one there.
     Refresh,
     /// Call a REST method and print its JSON result.
     Call {

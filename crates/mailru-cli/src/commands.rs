@@ -57,11 +57,18 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             output_token(g, token)
         }
         Command::Refresh => {
-            let stored = g.stored_token()?.ok_or_else(|| {
-                Failure::Other(
-                    "error: refresh needs --token-file pointing to a saved token with a refresh token"
+            let stored = g.stored_token()?.ok_or_else(|| match &g.token_file {
+                Some(path) => Failure::Other(format!(
+                    "error: the token file {} does not exist: run `mailru login --token-file {}` \
+                     first",
+                    path.display(),
+                    path.display()
+                )),
+                None => Failure::Other(
+                    "error: refresh needs --token-file (or MAILRU_TOKEN_FILE) pointing to a \
+                     token saved by `mailru login --token-file`"
                         .to_owned(),
-                )
+                ),
             })?;
             let token = g.oauth()?.refresh(&stored).await;
             output_token(g, token)
@@ -79,7 +86,13 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => all(g, &method, &params, max, page_size).await,
         Command::Resolve { link } => {
             let api = g.public_api()?;
-            let r = resolve(&api, &link).await.map_err(|e| failure(&e))?;
+            let r = resolve(&api, &link).await.map_err(|e| match e {
+                Error::Http { status: 404, .. } => Failure::Other(format!(
+                    "error: no profile or community at `{link}` (HTTP 404): check the link, \
+                     e.g. https://my.mail.ru/community/NAME/ or mail/NICK"
+                )),
+                e => failure(&e),
+            })?;
             print_json(&json!({"uid": r.uid.to_string(), "path": r.path, "profile": r.profile}))
         }
         Command::Emulator { port, seed } => emulator(port, seed).await,
@@ -101,7 +114,12 @@ fn sign(g: &Global, explain: bool, params: &[String]) -> Result<(), Failure> {
         creds = creds.secret_key(k);
     }
     let bad = |e: mailru::sign::Error| Failure::Other(format!("error: {e}"));
-    let circuit = creds.choose_circuit(g.circuit()).map_err(bad)?;
+    let circuit = creds.choose_circuit(g.circuit()).map_err(|e| {
+        Failure::Other(format!(
+            "error: {e} (pass --uid and --private-key for the client circuit, or --secret-key \
+             for the server circuit; or set MAILRU_UID, MAILRU_PRIVATE_KEY, MAILRU_SECRET_KEY)"
+        ))
+    })?;
     let sig = creds.sign(circuit, &params).map_err(bad)?;
     println!("{sig}");
     if explain {
@@ -117,7 +135,24 @@ fn sign(g: &Global, explain: bool, params: &[String]) -> Result<(), Failure> {
 }
 
 fn auth_failure(e: &AuthError) -> Failure {
-    Failure::Other(format!("error: {}: {e}", e.kind()))
+    let hint = match e {
+        AuthError::Api(api) if is_network(api) => NETWORK_HINT,
+        _ => "",
+    };
+    Failure::Other(one_line(&format!("error: {}: {e}{hint}", e.kind())))
+}
+
+/// What to fix when the platform cannot be reached.
+const NETWORK_HINT: &str =
+    " (cannot reach the platform: check --base-url / MAILRU_BASE_URL and the network)";
+
+fn is_network(e: &Error) -> bool {
+    matches!(e, Error::Transport(_) | Error::Timeout(_))
+}
+
+/// Messages are one line on stderr: bodies quoted in errors may hold line breaks.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn output_token(g: &Global, token: Result<Token, AuthError>) -> Result<(), Failure> {
@@ -139,8 +174,11 @@ fn output_token(g: &Global, token: Result<Token, AuthError>) -> Result<(), Failu
 /// API errors exit 1 with `error CODE: MESSAGE`; everything else exits 2.
 fn failure(e: &Error) -> Failure {
     match e {
-        Error::Api { code, message, .. } => Failure::Api(format!("error {code}: {message}")),
-        other => Failure::Other(format!("error: {other}")),
+        Error::Api { code, message, .. } => {
+            Failure::Api(one_line(&format!("error {code}: {message}")))
+        }
+        e if is_network(e) => Failure::Other(one_line(&format!("error: {e}{NETWORK_HINT}"))),
+        other => Failure::Other(one_line(&format!("error: {other}"))),
     }
 }
 

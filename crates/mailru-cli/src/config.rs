@@ -70,6 +70,16 @@ impl Global {
                 Session::token(app_id, AccessToken::new(t.as_str())).with_circuit(self.circuit())
             }
             None => {
+                // A token file that was asked for but is missing is an error, not a
+                // silent fallback to sessionless calls.
+                if let Some(path) = &self.token_file {
+                    return Err(Failure::Other(format!(
+                        "error: no access token: the token file {} does not exist (run \
+                         `mailru login --token-file {}` first), or pass --access-token",
+                        path.display(),
+                        path.display()
+                    )));
+                }
                 let secret = self.secret_key.as_deref().ok_or_else(|| {
                     Failure::Other(
                         "error: no access token: pass --access-token or --token-file (see \
