@@ -7,7 +7,6 @@ mod common;
 use std::collections::HashSet;
 
 use common::{Circuit, Env, Resp, sign};
-use hyper::StatusCode;
 use mailru_emulator::Emulator;
 use mailru_emulator::accounts::{
     APP_ID, BIG_COMMUNITY_UID, CLOSED_COMMUNITY_UID, DEMO_UID, INBOX_EMAIL, INBOX_PASSWORD,
@@ -28,19 +27,14 @@ fn big() -> String {
     BIG_COMMUNITY_UID.to_string()
 }
 
-/// A successful response's JSON.
 #[track_caller]
 fn ok(r: &Resp) -> Value {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(r.content_type(), common::JSON_TYPE);
-    r.json()
+    r.ok()
 }
 
-/// An error envelope with `code` and HTTP 400.
 #[track_caller]
 fn assert_error(r: &Resp, code: u64) {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    assert_eq!(r.error_code(), Some(code), "{}", r.text());
+    r.assert_error(code);
 }
 
 #[track_caller]

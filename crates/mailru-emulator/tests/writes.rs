@@ -6,7 +6,6 @@
 mod common;
 
 use common::{Circuit, Env, Resp, sign};
-use hyper::StatusCode;
 use mailru_emulator::accounts::{
     APP_ID, BIG_COMMUNITY_UID, CLOSED_COMMUNITY_UID, DEMO_SESSION_KEY, DEMO_UID, INBOX_EMAIL,
     INBOX_PASSWORD, INBOX_UID,
@@ -22,19 +21,14 @@ fn demo() -> String {
     DEMO_UID.to_string()
 }
 
-/// A successful response's JSON.
 #[track_caller]
 fn ok(r: &Resp) -> Value {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(r.content_type(), common::JSON_TYPE);
-    r.json()
+    r.ok()
 }
 
-/// An error envelope with `code` and HTTP 400.
 #[track_caller]
 fn assert_error(r: &Resp, code: u64) {
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
-    assert_eq!(r.error_code(), Some(code), "{}", r.text());
+    r.assert_error(code);
 }
 
 /// The `"id"` string of a `{"id": ...}` answer.

@@ -53,6 +53,22 @@ impl Resp {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect()
     }
+    /// The JSON of a success: HTTP 200 with the platform's content type, else a panic
+    /// that shows the body.
+    #[track_caller]
+    pub fn ok(&self) -> Value {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.text());
+        assert_eq!(self.content_type(), JSON_TYPE);
+        self.json()
+    }
+
+    /// Asserts an error envelope with `code` and HTTP 400.
+    #[track_caller]
+    pub fn assert_error(&self, code: u64) {
+        assert_eq!(self.status, StatusCode::BAD_REQUEST, "{}", self.text());
+        assert_eq!(self.error_code(), Some(code), "{}", self.text());
+    }
+
     /// The API error code of an error envelope.
     pub fn error_code(&self) -> Option<u64> {
         self.json()["error"]["error_code"].as_u64()
