@@ -2,6 +2,7 @@
 //! author and a sequence number, so a million of them cost nothing until read; events written
 //! during a run and likes and comments are kept in [`Streams`].
 
+use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use serde_json::{Value, json};
@@ -209,9 +210,19 @@ pub(crate) struct View<'a> {
     pub seed: u64,
     pub viewer: Option<u64>,
     pub app_id: u64,
+    /// Profiles already rendered for this page: a community's page has one author.
+    pub authors: RefCell<HashMap<u64, Value>>,
 }
 
 impl View<'_> {
+    fn author(&self, uid: u64) -> Value {
+        self.authors
+            .borrow_mut()
+            .entry(uid)
+            .or_insert_with(|| render::author(self.world, uid, self.viewer, self.app_id))
+            .clone()
+    }
+
     /// An event object of spec §7.2.
     pub(crate) fn event(&self, e: EventRef) -> Value {
         let w = self.world;
@@ -220,7 +231,7 @@ impl View<'_> {
         let liked = overlay.is_some_and(|o| self.viewer.is_some_and(|v| o.likes.contains(&v)));
         let extra_likes = overlay.map_or(0, |o| o.likes.len() as u32);
         let extra_comments = overlay.map_or(0, |o| o.comments);
-        let author = render::author(w, e.author, self.viewer, self.app_id);
+        let author = self.author(e.author);
         let mut v = match self.streams.posted_of(w, e) {
             Some(Posted::Comment {
                 target,

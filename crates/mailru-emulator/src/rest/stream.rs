@@ -37,6 +37,7 @@ fn page(c: &Ctx<'_>, authors: &[u64]) -> ApiResult {
         seed,
         viewer: c.user,
         app_id: c.app_id,
+        authors: Default::default(),
     };
     Ok(Value::Array(
         refs.into_iter().map(|e| view.event(e)).collect(),
