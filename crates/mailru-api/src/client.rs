@@ -320,18 +320,22 @@ impl Api {
     /// # Errors
     /// [`Error::Http`] with status 404 for an unknown name; transport errors.
     pub async fn public_profile(&self, path: &str) -> Result<Value> {
-        let path = path.trim_matches('/');
-        if path.is_empty() || path.contains("..") {
-            return Err(Error::InvalidRequest(format!(
-                "`{path}` is not a profile path"
-            )));
-        }
-        let url = self
-            .inner
-            .endpoints
-            .public
-            .join(path)
-            .map_err(|e| Error::InvalidRequest(format!("bad profile path `{path}`: {e}")))?;
+        let (domain, nick) = path
+            .trim_matches('/')
+            .split_once('/')
+            .filter(|(d, n)| valid_profile_path(d, n))
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "`{path}` is not a profile path like `mail/nick` or `community/name`"
+                ))
+            })?;
+        let mut url = self.inner.endpoints.public.clone();
+        url.path_segments_mut()
+            .map_err(|()| {
+                Error::InvalidRequest("the public endpoint cannot take a path".to_owned())
+            })?
+            .pop_if_empty()
+            .extend([domain, nick]);
         let request = HttpRequest {
             method: HttpMethod::GET,
             url,
@@ -524,6 +528,19 @@ impl Api {
     }
 }
 
+/// `domain/nick` of the public endpoint: a lower-case domain (`mail`, `community`, ...) and a
+/// nick of letters, digits, `.`, `_` and `-`; nothing that could leave the endpoint's path.
+fn valid_profile_path(domain: &str, nick: &str) -> bool {
+    !domain.is_empty()
+        && domain.bytes().all(|b| b.is_ascii_lowercase())
+        && !nick.is_empty()
+        && nick != "."
+        && nick != ".."
+        && nick
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
 /// A failed attempt: with the response when one arrived (raw mode returns it).
 #[derive(Debug)]
 enum Failed {
@@ -707,6 +724,22 @@ mod tests {
             body: Bytes::from_static(br#"{"error":{"error_code":1,"error_msg":"x"}}"#),
         };
         assert!(matches!(classify(ok), Err(Failed::Answered(_))));
+    }
+
+    #[test]
+    fn profile_paths_cannot_leave_the_public_endpoint() {
+        assert!(valid_profile_path("mail", "ivan.petrov"));
+        assert!(valid_profile_path("community", "rust_lovers"));
+        for (d, n) in [
+            ("http:", "/evil.example"),
+            ("mail", ".."),
+            ("mail", "%2e%2e"),
+            ("Mail", "x"),
+            ("mail", "a/b"),
+            ("", "x"),
+        ] {
+            assert!(!valid_profile_path(d, n), "{d}/{n}");
+        }
     }
 
     #[test]

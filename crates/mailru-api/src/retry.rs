@@ -88,7 +88,13 @@ pub fn retry_decision(
             .unwrap_or(u32::MAX),
     );
     let cap = exp.min(policy.max_delay);
-    Decision::RetryAfter(cap.mul_f64(jitter.clamp(0.0, 1.0)))
+    // NaN would make `mul_f64` panic; it counts as no delay.
+    let jitter = if jitter.is_nan() {
+        0.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    Decision::RetryAfter(cap.mul_f64(jitter))
 }
 
 /// A token bucket shared by the calls of one client: each retry costs
@@ -215,6 +221,17 @@ mod tests {
             retry_decision(&RetryPolicy::none(), 1, &api3, false, true, 0.5),
             Decision::GiveUp
         );
+    }
+
+    #[test]
+    fn odd_jitter_never_panics() {
+        let p = RetryPolicy::default();
+        for j in [f64::NAN, f64::INFINITY, -1.0, 2.0] {
+            assert!(matches!(
+                retry_decision(&p, 1, &transport(), false, true, j),
+                Decision::RetryAfter(d) if d <= p.base_delay
+            ));
+        }
     }
 
     #[test]

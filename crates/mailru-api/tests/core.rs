@@ -319,6 +319,15 @@ async fn public_profiles_need_no_credentials() {
         .unwrap();
     let profile = api.public_profile("community/mailru_devs").await.unwrap();
     assert_eq!(profile["uid"], BIG_COMMUNITY_UID.to_string());
+    for bad in [
+        "http://evil.example/steal",
+        "mail/%2e%2e/%2e%2e/oauth/token",
+        "mail/../x",
+        "nick",
+    ] {
+        let err = api.public_profile(bad).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{bad}: {err:?}");
+    }
     let err = api.public_profile("mail/nobody-here").await.unwrap_err();
     assert!(matches!(err, Error::Http { status: 404, .. }), "{err:?}");
     let none: [(&str, &str); 0] = [];

@@ -2,6 +2,7 @@
 //! `cookie_store` jar, no automatic redirects.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use cookie_store::CookieStore;
@@ -11,15 +12,21 @@ use mailru_api::{HttpRequest, HttpResponse, Transport};
 use url::Url;
 
 use crate::error::AuthError;
+use crate::oauth::send_with_timeout;
 
 pub(crate) struct Browser {
     transport: Arc<dyn Transport>,
+    timeout: Duration,
     pub(crate) jar: CookieStore,
 }
 
 impl Browser {
-    pub(crate) fn new(transport: Arc<dyn Transport>, jar: CookieStore) -> Self {
-        Browser { transport, jar }
+    pub(crate) fn new(transport: Arc<dyn Transport>, timeout: Duration, jar: CookieStore) -> Self {
+        Browser {
+            transport,
+            timeout,
+            jar,
+        }
     }
 
     pub(crate) async fn get(&mut self, url: &Url) -> Result<HttpResponse, AuthError> {
@@ -60,15 +67,13 @@ impl Browser {
         {
             headers.insert(COOKIE, v);
         }
-        let resp = self
-            .transport
-            .send(HttpRequest {
-                method,
-                url: url.clone(),
-                headers,
-                body,
-            })
-            .await?;
+        let request = HttpRequest {
+            method,
+            url: url.clone(),
+            headers,
+            body,
+        };
+        let resp = send_with_timeout(&*self.transport, request, self.timeout).await?;
         for value in resp.headers.get_all(SET_COOKIE) {
             if let Ok(text) = value.to_str() {
                 // A cookie the jar refuses (bad domain) is ignored, as browsers do.

@@ -155,7 +155,7 @@ impl<'a> ImplicitGrant<'a> {
 
     async fn login_once(&self) -> Result<Token, AuthError> {
         let jar = self.cookies.clone().map(|c| c.0).unwrap_or_default();
-        let mut browser = Browser::new(self.oauth.transport.clone(), jar);
+        let mut browser = Browser::new(self.oauth.transport.clone(), self.oauth.timeout, jar);
         let mut progress = Progress::default();
         let mut url = self.authorize_url();
         let mut resp = browser.get(&url).await?;

@@ -1,6 +1,7 @@
 //! The OAuth client: endpoints, transport and app, shared by every grant.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
@@ -34,7 +35,11 @@ pub struct OAuth {
     pub(crate) app: App,
     pub(crate) endpoints: Endpoints,
     pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) timeout: Duration,
 }
+
+/// Default time for one request of a flow (a page, a form post, a token request).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl OAuth {
     /// The real platform's https endpoints and the default transport.
@@ -43,6 +48,7 @@ impl OAuth {
             app,
             endpoints: Endpoints::default(),
             transport: Arc::new(HyperTransport::new()),
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 
@@ -63,6 +69,7 @@ impl OAuth {
             app,
             endpoints: api.endpoints().clone(),
             transport: api.transport(),
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 
@@ -70,6 +77,13 @@ impl OAuth {
     #[must_use]
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = transport;
+        self
+    }
+
+    /// Time for each request of a flow (default 30 s); past it, [`mailru_api::Error::Timeout`].
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
         self
     }
 
@@ -188,19 +202,23 @@ impl OAuth {
             .find(|(k, _)| *k == "grant_type")
             .map_or("", |(_, v)| *v);
         let span = tracing::info_span!("mailru.oauth.token", grant = grant);
-        let resp = self
-            .transport
-            .send(HttpRequest {
-                method: Method::POST,
-                url: endpoint.clone(),
-                headers,
-                body: Bytes::from(body),
-            })
+        let request = HttpRequest {
+            method: Method::POST,
+            url: endpoint.clone(),
+            headers,
+            body: Bytes::from(body),
+        };
+        let resp = send_with_timeout(&*self.transport, request, self.timeout)
             .instrument(span)
             .await?;
-        let json: Option<Value> = serde_json::from_slice(&resp.body).ok();
+        // A byte-order mark before the JSON is tolerated.
+        let body = resp
+            .body
+            .strip_prefix("\u{feff}".as_bytes())
+            .unwrap_or(&resp.body);
+        let json: Option<Value> = serde_json::from_slice(body).ok();
         match (resp.status, json) {
-            (200, Some(v)) => Token::from_json(&v, scope),
+            // An OAuth error object wins whatever the status (some answers are 200).
             (_, Some(v)) if v["error"].is_string() => Err(AuthError::TokenEndpoint {
                 error: v["error"].as_str().unwrap_or_default().to_owned(),
                 description: v["error_description"]
@@ -208,13 +226,24 @@ impl OAuth {
                     .unwrap_or_default()
                     .to_owned(),
             }),
+            (200, Some(v)) => Token::from_json(&v, scope),
+            // The body is never quoted: a token endpoint's body may carry tokens.
             (status, _) => Err(AuthError::Api(mailru_api::Error::Http {
                 status,
-                body_start: String::from_utf8_lossy(&resp.body)
-                    .chars()
-                    .take(200)
-                    .collect(),
+                body_start: format!("[{} bytes not shown: token endpoint]", resp.body.len()),
             })),
         }
+    }
+}
+
+/// One request with a deadline: the flows must not hang on a server that never answers.
+pub(crate) async fn send_with_timeout(
+    transport: &dyn Transport,
+    request: HttpRequest,
+    timeout: Duration,
+) -> Result<mailru_api::HttpResponse, AuthError> {
+    match tokio::time::timeout(timeout, transport.send(request)).await {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(AuthError::Api(mailru_api::Error::Timeout(timeout))),
     }
 }

@@ -20,6 +20,9 @@ struct Current {
     api: Api,
     /// Bumped by every refresh, so calls that failed with an old token share one refresh.
     generation: u64,
+    /// When the last refresh happened: a token that lives shorter than the margin must not
+    /// be refreshed before every call.
+    refreshed_at: Option<tokio::time::Instant>,
 }
 
 /// A client that refreshes its token shortly before expiry, and once after API error 102
@@ -66,6 +69,7 @@ impl RefreshingApi {
                 token,
                 api,
                 generation: 0,
+                refreshed_at: None,
             })),
         })
     }
@@ -91,11 +95,19 @@ impl RefreshingApi {
         self.current.lock().await.token.clone()
     }
 
-    /// The client to use now, refreshing first when the token is about to expire.
+    /// The client to use now, refreshing first when the token is about to expire (and can
+    /// be refreshed). A failed early refresh is not fatal while the token still works.
     async fn api(&self) -> Result<(Api, u64), AuthError> {
         let mut cur = self.current.lock().await;
-        if cur.token.expires_within(self.margin) {
-            self.refresh_locked(&mut cur).await?;
+        let recently = cur.refreshed_at.is_some_and(|t| t.elapsed() < self.margin);
+        let due = cur.token.refresh_token.is_some()
+            && cur.token.expires_within(self.margin)
+            && !(recently && cur.token.expires_in() > 0);
+        if due && let Err(e) = self.refresh_locked(&mut cur).await {
+            if cur.token.expires_in() == 0 {
+                return Err(e);
+            }
+            tracing::warn!(error = %e, "early token refresh failed; using the current token");
         }
         Ok((cur.api.clone(), cur.generation))
     }
@@ -115,6 +127,7 @@ impl RefreshingApi {
         cur.api = Self::build(&self.oauth, &token, self.circuit)?;
         cur.token = token;
         cur.generation += 1;
+        cur.refreshed_at = Some(tokio::time::Instant::now());
         Ok(())
     }
 

@@ -120,6 +120,9 @@ mod uid_string {
     }
 }
 
+/// Longest lifetime believed from a token endpoint (ten years).
+const MAX_LIFETIME: u64 = 10 * 365 * 86_400;
+
 pub(crate) fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -149,13 +152,15 @@ impl Token {
             .ok_or_else(|| {
                 AuthError::MalformedPage("the token has no valid x_mailru_vid".to_owned())
             })?;
+        // A server-sent lifetime is clamped: a huge value must not overflow the clock.
         let expires_in = text(v, "expires_in")
             .and_then(|s| s.parse::<u64>().ok())
-            .unwrap_or(86_400);
+            .unwrap_or(86_400)
+            .min(MAX_LIFETIME);
         Ok(Token {
             access_token: AccessToken::new(access),
             refresh_token: text(v, "refresh_token").map(RefreshToken::new),
-            expires_at: now() + expires_in,
+            expires_at: now().saturating_add(expires_in),
             uid,
             token_type: text(v, "token_type").unwrap_or_else(|| "bearer".to_owned()),
             scope: scope.to_vec(),
@@ -182,7 +187,7 @@ impl Token {
 
     /// Whether the token expires within `margin` from now.
     pub fn expires_within(&self, margin: Duration) -> bool {
-        self.expires_at <= now() + margin.as_secs()
+        self.expires_at <= now().saturating_add(margin.as_secs())
     }
 
     /// A REST session of `app` with this token, the circuit inferred from the app's keys
@@ -225,6 +230,14 @@ impl Token {
             source,
         };
         let json = serde_json::to_vec_pretty(self).map_err(|e| err(e.into()))?;
+        // Written beside the target and renamed over it, so a failed write (disk full, a
+        // killed process) never leaves a half-written token: after a refresh the old one
+        // no longer works, so losing the file would lose the login.
+        let tmp = path.with_file_name(format!(
+            ".{}.{}.tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),
+            std::process::id()
+        ));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
@@ -232,15 +245,22 @@ impl Token {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options.open(path).map_err(err)?;
-        // An existing file keeps its old mode on open; tighten it too.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .map_err(err)?;
+        let written = (|| {
+            let mut file = options.open(&tmp)?;
+            // A stale temporary file keeps its old mode on open; tighten it.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            }
+            std::io::Write::write_all(&mut file, &json)?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
         }
-        std::io::Write::write_all(&mut file, &json).map_err(err)
+        written.map_err(err)
     }
 
     /// Loads a token saved by [`save`](Self::save).

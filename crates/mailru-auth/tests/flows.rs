@@ -1038,3 +1038,159 @@ async fn an_unknown_page_is_reported_without_secrets_in_the_url() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Answers every request from a script of (status, body).
+#[derive(Debug)]
+struct Canned(u16, &'static str);
+
+#[async_trait::async_trait]
+impl mailru_api::Transport for Canned {
+    async fn send(
+        &self,
+        _: mailru_api::HttpRequest,
+    ) -> Result<mailru_api::HttpResponse, mailru_api::Error> {
+        Ok(mailru_api::HttpResponse {
+            status: self.0,
+            headers: Default::default(),
+            body: self.1.into(),
+        })
+    }
+}
+
+fn canned(status: u16, body: &'static str) -> OAuth {
+    OAuth::new(app()).transport(std::sync::Arc::new(Canned(status, body)))
+}
+
+#[tokio::test]
+async fn token_endpoint_bodies_are_never_quoted_in_errors() {
+    let oauth = canned(502, r#"<html>{"access_token":"SENTINELaccess"}</html>"#);
+    let err = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AuthError::Api(mailru_api::Error::Http { status: 502, .. })
+        ),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("SENTINEL") && !format!("{err:?}").contains("SENTINEL"));
+}
+
+#[tokio::test]
+async fn an_oauth_error_object_wins_whatever_the_status() {
+    let oauth = canned(
+        200,
+        r#"{"error":"token not found","error_code":6,"error_description":"token not found"}"#,
+    );
+    let err = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AuthError::TokenEndpoint { error, .. } if error == "token not found"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_byte_order_mark_before_the_token_is_tolerated_and_huge_lifetimes_are_clamped() {
+    let oauth = canned(
+        200,
+        "\u{feff}{\"access_token\":\"a\",\"x_mailru_vid\":\"1\",\"expires_in\":18446744073709551615}",
+    );
+    let token = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap();
+    assert_eq!(token.uid, 1);
+    assert!(!token.expires_within(Duration::from_secs(86_400)));
+    assert!(
+        token.expires_within(Duration::MAX),
+        "no overflow: everything expires within forever"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    // Accept connections and never answer.
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((conn, _)) = listener.accept().await {
+            held.push(conn);
+        }
+    });
+    let oauth = OAuth::with_base_url(app(), &base)
+        .unwrap()
+        .timeout(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let err = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AuthError::Api(mailru_api::Error::Timeout(_))),
+        "{err:?}"
+    );
+    let err = oauth
+        .implicit(DEMO_EMAIL, DEMO_PASSWORD)
+        .login()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AuthError::Api(mailru_api::Error::Timeout(_))),
+        "{err:?}"
+    );
+    assert!(err.is_transient());
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn tokens_shorter_lived_than_the_margin_are_not_refreshed_before_every_call() {
+    let emu = Emulator::builder()
+        .token_ttl(Duration::from_secs(10))
+        .start()
+        .await
+        .unwrap();
+    let oauth = OAuth::with_base_url(app(), emu.base_url()).unwrap();
+    let token = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap();
+    let api = RefreshingApi::new(oauth, token, None).unwrap();
+    let none: [(&str, &str); 0] = [];
+    for _ in 0..5 {
+        api.call("users.isAppUser", none).await.unwrap();
+    }
+    let refreshes = emu
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/oauth/token" && r.param("grant_type") == Some("refresh_token"))
+        .count();
+    assert_eq!(
+        refreshes, 1,
+        "one early refresh, then the fresh token is used"
+    );
+}
+
+#[tokio::test]
+async fn a_token_without_refresh_token_is_used_until_it_expires() {
+    let (emu, oauth) = setup().await;
+    let mut token = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap();
+    token.refresh_token = None;
+    token.expires_at = now() + 30; // inside the 60 s margin, still valid
+    let api = RefreshingApi::new(oauth, token, None).unwrap();
+    let none: [(&str, &str); 0] = [];
+    api.call("users.isAppUser", none).await.unwrap();
+    assert!(
+        emu.requests()
+            .iter()
+            .all(|r| r.path != "/oauth/token" || r.param("grant_type") == Some("password"))
+    );
+}

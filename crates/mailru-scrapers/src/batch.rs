@@ -84,7 +84,17 @@ pub async fn communities(api: &Api, ids: &[u64], concurrency: usize) -> Communit
         .map(|chunk| async move {
             match get_info(api, &chunk).await {
                 Ok(users) => (users, Vec::new()),
-                Err(_) => one_by_one(api, &chunk).await,
+                // An API error may come from one bad id: find it. Network trouble would
+                // only repeat for every id, so the whole chunk is reported at once.
+                Err(Error::Api { .. }) => one_by_one(api, &chunk).await,
+                Err(e) => {
+                    let message = e.to_string();
+                    let failed = chunk
+                        .iter()
+                        .map(|id| (*id, Error::Transport(message.clone())))
+                        .collect();
+                    (Vec::new(), failed)
+                }
             }
         })
         .buffered(concurrency.max(1))

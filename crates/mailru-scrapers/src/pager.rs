@@ -134,7 +134,7 @@ impl Pager {
             Paging::SkipCursor => Cursor::Start,
             Paging::Offset { .. } => Cursor::Offset(0),
         };
-        stream::unfold(Walk::Next(start, 0), move |state| {
+        stream::unfold(Walk::Next(start, 0, None), move |state| {
             let pager = self.clone();
             async move { pager.step(state).await }
         })
@@ -171,7 +171,7 @@ impl Pager {
 
     /// One step of the walk: fetch the page at `cursor`, decide what comes next.
     async fn step(&self, state: Walk) -> Option<(Result<Vec<Value>>, Walk)> {
-        let Walk::Next(cursor, seen) = state else {
+        let Walk::Next(cursor, seen, previous) = state else {
             return None;
         };
         let remaining = self.max_items.map(|m| m.saturating_sub(seen));
@@ -205,31 +205,35 @@ impl Pager {
         if page.is_empty() {
             return None;
         }
+        // A platform that ignores the cursor answers the same page again: stop before
+        // yielding it twice (and before walking forever).
+        let print = fingerprint(&page);
+        let last_id = page
+            .last()
+            .and_then(|e| e["id"].as_str())
+            .map(str::to_owned);
+        let repeated = previous == Some(print)
+            || matches!((&cursor, &last_id), (Cursor::Skip(c), Some(id)) if c == id);
+        if repeated {
+            return None;
+        }
         let mut page = page;
         if let Some(r) = remaining {
             page.truncate(usize::try_from(r).unwrap_or(usize::MAX));
         }
         let seen = seen + page.len() as u64;
         let next = match (&self.paging, cursor) {
-            (Paging::SkipCursor, cursor) => {
-                match page
-                    .last()
-                    .and_then(|e| e["id"].as_str())
-                    .map(str::to_owned)
-                {
-                    // A cursor that does not move would fetch the same page forever.
-                    Some(id) if Cursor::Skip(id.clone()) != cursor => {
-                        Walk::Next(Cursor::Skip(id), seen)
-                    }
-                    _ => Walk::Done,
-                }
-            }
+            (Paging::SkipCursor, _) => match last_id {
+                Some(id) => Walk::Next(Cursor::Skip(id), seen, Some(print)),
+                // Without an id there is no cursor to go on with.
+                None => Walk::Done,
+            },
             (Paging::Offset { .. }, cursor) => {
                 let from = match cursor {
                     Cursor::Offset(n) => n,
                     _ => 0,
                 };
-                Walk::Next(Cursor::Offset(from + page.len() as u64), seen)
+                Walk::Next(Cursor::Offset(from + page.len() as u64), seen, Some(print))
             }
         };
         Some((Ok(page), next))
@@ -244,11 +248,22 @@ enum Cursor {
     Offset(u64),
 }
 
-/// The state of a walk: the next cursor and the items seen, or the end.
+/// The state of a walk: the next cursor, the items seen and the fingerprint of the last
+/// page, or the end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Walk {
-    Next(Cursor, u64),
+    Next(Cursor, u64, Option<u64>),
     Done,
+}
+
+/// A cheap identity of a page: its length and first and last items.
+fn fingerprint(page: &[Value]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    page.len().hash(&mut h);
+    page.first().map(Value::to_string).hash(&mut h);
+    page.last().map(Value::to_string).hash(&mut h);
+    h.finish()
 }
 
 /// Items of a stream of pages, one page in memory at a time; an error ends the stream.

@@ -231,8 +231,50 @@ async fn a_cursor_that_does_not_advance_stops_the_walk() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(items.len(), 4, "two pages, then the cursor repeats");
+    assert_eq!(items.len(), 2, "the repeated page is not yielded again");
     assert_eq!(transport.0.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn an_offset_the_platform_ignores_stops_the_walk() {
+    let transport = Arc::new(SamePage(AtomicUsize::new(0)));
+    let session = Session::client(
+        accounts::APP_ID,
+        PrivateKey::new("k"),
+        AccessToken::new("t"),
+        1,
+    );
+    let api = Api::builder(session)
+        .shared_transport(transport.clone())
+        .build()
+        .unwrap();
+    let items: Vec<Value> = Pager::new(&api, "photos.get")
+        .unwrap()
+        .param("aid", "_myphoto")
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(transport.0.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn communities_report_network_failures_per_chunk_without_retrying_each_id() {
+    let (emu, api) = setup(Emulator::builder()).await;
+    emu.inject(Fault::new(FaultKind::DropConnection).target("users.getInfo"));
+    let ids = [accounts::BIG_COMMUNITY_UID, accounts::CLOSED_COMMUNITY_UID];
+    let result = communities(&api, &ids, 1).await;
+    assert!(result.found.is_empty());
+    let failed: Vec<u64> = result.failed.iter().map(|(id, _)| *id).collect();
+    assert_eq!(failed, ids.to_vec());
+    assert!(
+        result
+            .failed
+            .iter()
+            .all(|(_, e)| matches!(e, Error::Transport(_)))
+    );
+    assert_eq!(emu.requests().len(), 1);
 }
 
 #[tokio::test]

@@ -22,8 +22,8 @@ pub(crate) struct ProxyConnector {
     matcher: Option<Arc<Matcher>>,
 }
 
-/// Where the proxy settings come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the proxy settings come from. `Debug` hides proxy credentials.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) enum ProxyChoice {
     /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY`.
     FromEnv,
@@ -31,6 +31,25 @@ pub(crate) enum ProxyChoice {
     Fixed(String),
     /// Connect directly.
     Direct,
+}
+
+impl std::fmt::Debug for ProxyChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxyChoice::FromEnv => f.write_str("FromEnv"),
+            ProxyChoice::Direct => f.write_str("Direct"),
+            ProxyChoice::Fixed(url) => {
+                // `scheme://user:pass@host` → `scheme://[redacted]@host`.
+                let shown = match (url.find("://"), url.rfind('@')) {
+                    (Some(scheme), Some(at)) if at > scheme => {
+                        format!("{}[redacted]{}", &url[..scheme + 3], &url[at..])
+                    }
+                    _ => url.clone(),
+                };
+                f.debug_tuple("Fixed").field(&shown).finish()
+            }
+        }
+    }
 }
 
 impl ProxyConnector {
@@ -71,5 +90,21 @@ impl Service<Uri> for ProxyConnector {
                 Box::pin(async move { connecting.await.map_err(Into::into) })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_proxy_credentials() {
+        let shown = format!(
+            "{:?}",
+            ProxyChoice::Fixed("http://user:SECRET@proxy:3128".to_owned())
+        );
+        assert_eq!(shown, r#"Fixed("http://[redacted]@proxy:3128")"#);
+        let plain = format!("{:?}", ProxyChoice::Fixed("http://proxy:3128".to_owned()));
+        assert!(plain.contains("proxy:3128"));
     }
 }
