@@ -102,6 +102,29 @@ impl State {
         state
     }
 
+    /// An access token of the session family of `refresh`, valid for the configured TTL.
+    fn insert_access(
+        &mut self,
+        access: &str,
+        refresh: &str,
+        app_id: u64,
+        uid: u64,
+        scope: BTreeSet<String>,
+    ) {
+        let expires_at = now() + self.config.token_ttl.as_secs();
+        self.sessions.insert(
+            access.to_owned(),
+            Session {
+                app_id,
+                uid,
+                scope,
+                expires_at,
+                refresh_token: refresh.to_owned(),
+                revoked: false,
+            },
+        );
+    }
+
     fn insert_session(
         &mut self,
         access: String,
@@ -110,18 +133,7 @@ impl State {
         uid: u64,
         scope: BTreeSet<String>,
     ) {
-        let expires_at = now() + self.config.token_ttl.as_secs();
-        self.sessions.insert(
-            access.clone(),
-            Session {
-                app_id,
-                uid,
-                scope: scope.clone(),
-                expires_at,
-                refresh_token: refresh.clone(),
-                revoked: false,
-            },
-        );
+        self.insert_access(&access, &refresh, app_id, uid, scope.clone());
         self.refresh.insert(
             refresh,
             Refresh {
@@ -158,18 +170,7 @@ impl State {
         let (uid, scope, old) = (entry.uid, entry.scope.clone(), entry.access_token.clone());
         self.sessions.remove(&old);
         let access = self.tokens.hex32();
-        let expires_at = now() + self.config.token_ttl.as_secs();
-        self.sessions.insert(
-            access.clone(),
-            Session {
-                app_id,
-                uid,
-                scope,
-                expires_at,
-                refresh_token: refresh_token.to_owned(),
-                revoked: false,
-            },
-        );
+        self.insert_access(&access, refresh_token, app_id, uid, scope);
         if let Some(entry) = self.refresh.get_mut(refresh_token) {
             entry.access_token = access.clone();
         }
