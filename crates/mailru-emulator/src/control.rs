@@ -1,5 +1,10 @@
 //! The control API under `/_emulator/`: fault injection, token expiry, the request log.
 //! Requests here are neither logged nor subject to faults.
+//!
+//! It listens on loopback, where any web page the user opens can reach it, so it refuses
+//! what a browser would send on a page's behalf: a request whose `Origin` is not the
+//! emulator's own (403), and a JSON endpoint called without `Content-Type:
+//! application/json` (415; a cross-site form or `no-cors` fetch cannot set that type).
 
 use hyper::{Method, Response, StatusCode};
 use serde::Deserialize;
@@ -53,8 +58,52 @@ fn uid(raw: &str) -> Result<u64, String> {
     raw.parse().map_err(|_| format!("invalid uid `{raw}`"))
 }
 
-pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Response<Body> {
-    let path = &req.path["/_emulator".len()..];
+/// The endpoints whose body is JSON.
+fn takes_json(method: &Method, path: &str) -> bool {
+    *method == Method::POST
+        && matches!(
+            path,
+            "/faults"
+                | "/faults/random"
+                | "/tokens/expire"
+                | "/tokens/revoke"
+                | "/consent"
+                | "/installs/remove"
+        )
+}
+
+fn is_json(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Why a control request is refused before it is looked at, if it is.
+fn refuse(own_origin: &str, req: &Incoming, path: &str) -> Option<Response<Body>> {
+    if let Some(origin) = &req.origin
+        && origin.trim_end_matches('/') != own_origin
+    {
+        let message = format!("control requests from origin {origin} are refused");
+        return Some(http::json(
+            StatusCode::FORBIDDEN,
+            &json!({"error": message}),
+        ));
+    }
+    if takes_json(&req.method, path) && !is_json(&req.content_type) {
+        return Some(http::json(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &json!({"error": "the body must be sent as Content-Type: application/json"}),
+        ));
+    }
+    None
+}
+
+pub(crate) fn handle(shared: &Shared, own_origin: &str, req: &Incoming) -> Response<Body> {
+    let path = req.path.get("/_emulator".len()..).unwrap_or_default();
+    if let Some(refused) = refuse(own_origin, req, path) {
+        return refused;
+    }
     let result: Result<Response<Body>, String> = match (&req.method, path) {
         (&Method::GET, "/health") => Ok(ok(json!({"status": "ok"}))),
         (&Method::GET, "/log") => Ok(ok(json!(lock(&shared.log).snapshot()))),

@@ -3,13 +3,21 @@
 #![deny(missing_docs)]
 
 pub mod accounts;
+mod builder;
 mod config;
+mod conn;
 mod control;
 mod events;
+mod expiring;
 mod faults;
+mod form;
+#[doc(hidden)]
+pub mod fuzzing;
+mod hosts;
 mod http;
 mod log;
 mod model;
+mod multipart;
 mod oauth;
 mod public;
 mod render;
@@ -18,22 +26,21 @@ mod rng;
 mod seed;
 mod server;
 mod state;
+mod tokens;
 
-use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::net::SocketAddr;
+use std::sync::Arc;
 
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::Config;
+pub use builder::EmulatorBuilder;
+pub use config::{Config, MAX_EVENTS};
 pub use faults::{Fault, FaultKind, RandomFaults};
-pub use log::{LoggedRequest, MASK};
+pub use hosts::Origins;
+pub use log::{LoggedRequest, MASK, TRUNCATED};
 
 use server::{Shared, lock};
-use state::State;
 
 /// Entry point: `Emulator::builder()`.
 #[derive(Debug)]
@@ -42,87 +49,7 @@ pub struct Emulator;
 impl Emulator {
     /// A builder with the default [`Config`], listening on `127.0.0.1:0`.
     pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder {
-            config: Config::default(),
-            port: 0,
-        }
-    }
-}
-
-/// Configures and starts an emulator.
-#[derive(Debug, Clone)]
-pub struct EmulatorBuilder {
-    config: Config,
-    port: u16,
-}
-
-impl EmulatorBuilder {
-    /// Seed of the generated data (default 1).
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.config.seed = seed;
-        self
-    }
-
-    /// Port on 127.0.0.1; 0 (the default) picks a free one.
-    #[must_use]
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// Replaces the whole configuration (the seed included).
-    #[must_use]
-    pub fn config(mut self, config: Config) -> Self {
-        self.config = config;
-        self
-    }
-
-    /// Number of events of the big community (generated on demand).
-    #[must_use]
-    pub fn community_events(mut self, events: u32) -> Self {
-        self.config.community_events = events;
-        self
-    }
-
-    /// Largest page of offset and skip methods.
-    #[must_use]
-    pub fn page_cap(mut self, cap: usize) -> Self {
-        self.config.page_cap = cap.max(1);
-        self
-    }
-
-    /// Lifetime of issued access tokens.
-    #[must_use]
-    pub fn token_ttl(mut self, ttl: Duration) -> Self {
-        self.config.token_ttl = ttl;
-        self
-    }
-
-    /// Builds the world and starts serving on the current tokio runtime.
-    ///
-    /// # Errors
-    /// When the port cannot be bound.
-    pub async fn start(self) -> io::Result<EmulatorHandle> {
-        let listener =
-            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
-        let addr = listener.local_addr()?;
-        let base_url = server::base_url(addr);
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(self.config)),
-            faults: Mutex::default(),
-            log: Mutex::default(),
-            base_url: base_url.clone(),
-        });
-        let (shutdown, rx) = watch::channel(false);
-        let task = tokio::spawn(server::run(listener, shared.clone(), rx));
-        Ok(EmulatorHandle {
-            base_url,
-            addr,
-            shared,
-            shutdown,
-            task: Some(task),
-        })
+        EmulatorBuilder::default()
     }
 }
 
@@ -142,21 +69,44 @@ impl EmulatorBuilder {
 /// ```
 #[derive(Debug)]
 pub struct EmulatorHandle {
-    base_url: String,
     addr: SocketAddr,
     shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
-    task: Option<JoinHandle<()>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl EmulatorHandle {
     /// `http://127.0.0.1:PORT`: every endpoint of the platform lives under it with its real
     /// path (`/platform/api`, `/oauth/authorize`, `/oauth/token`, `/cgi-bin/auth`, ...).
+    /// With [`separate_hosts`](EmulatorBuilder::separate_hosts), the appsmail.ru origin;
+    /// see [`origins`](Self::origins) for the others.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.shared.origins.appsmail
     }
 
-    /// The bound address.
+    /// The origins that play appsmail.ru, connect.mail.ru and auth.mail.ru: three times
+    /// [`base_url`](Self::base_url) unless the hosts are separate.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use mailru_emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder().separate_hosts(true).start().await?;
+    /// let origins = emulator.origins();
+    /// assert_eq!(origins.appsmail, emulator.base_url());
+    /// assert_ne!(origins.connect, origins.auth);
+    /// let authorize = format!("{}/oauth/authorize?client_id=423004", origins.connect);
+    /// # let _ = authorize;
+    /// emulator.stop().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn origins(&self) -> Origins {
+        self.shared.origins.clone()
+    }
+
+    /// The bound address (of appsmail.ru when the hosts are separate).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -201,7 +151,8 @@ impl EmulatorHandle {
         lock(&self.shared.state).uninstall(app_id, uid)
     }
 
-    /// The requests received so far (the newest 100,000), secrets masked.
+    /// The requests received so far (the newest ones, within
+    /// [`Config::log_max_entries`] and [`Config::log_max_bytes`]), secrets masked.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         lock(&self.shared.log).snapshot()
     }
@@ -211,10 +162,10 @@ impl EmulatorHandle {
         lock(&self.shared.log).clear();
     }
 
-    /// Stops accepting, closes open connections and waits for the server task.
+    /// Stops accepting, closes open connections and waits for the server tasks.
     pub async fn stop(mut self) {
         let _ = self.shutdown.send(true);
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }

@@ -3,9 +3,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use mailru_emulator::Emulator;
+use mailru_emulator::{Emulator, MAX_EVENTS};
 
-const USAGE: &str = "usage: mailru-emulator [--port PORT] [--seed SEED] [--community-events N]";
+const USAGE: &str = "usage: mailru-emulator [--port PORT] [--seed SEED] [--community-events N] \
+                     (N at most 10000000)";
 
 fn main() -> ExitCode {
     let mut builder = Emulator::builder();
@@ -16,8 +17,9 @@ fn main() -> ExitCode {
             ("--port", Some(Ok(v))) => u16::try_from(v).map(|p| builder.clone().port(p)).ok(),
             ("--seed", Some(Ok(v))) => Some(builder.clone().seed(v)),
             ("--community-events", Some(Ok(v))) => u32::try_from(v)
-                .map(|n| builder.clone().community_events(n))
-                .ok(),
+                .ok()
+                .filter(|n| *n <= MAX_EVENTS)
+                .map(|n| builder.clone().community_events(n)),
             _ => None,
         };
         match parsed {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::accounts::*;
-use crate::config::Config;
+use crate::config::{Config, MAX_EVENTS};
 use crate::model::*;
 use crate::rng::{Rng, mix};
 
@@ -176,7 +176,7 @@ pub(crate) fn world(config: &Config) -> World {
         let mut user = person(&mut rng, uid, sex, first, last, &nick, domain);
         user.email = Some(format!("{nick}@{domain}.ru"));
         user.password = Some(format!("password-{i}"));
-        user.events = rng.range(0, u64::from(config.events_per_user)) as u32;
+        user.events = rng.range(0, u64::from(config.events_per_user.min(MAX_EVENTS))) as u32;
         add(&mut w, user);
     }
     communities(&mut w, config);
@@ -241,7 +241,7 @@ fn communities(w: &mut World, config: &Config) {
             BIG_COMMUNITY_NAME,
             "Разработчики Mail.Ru",
             false,
-            config.community_events,
+            config.community_events.min(MAX_EVENTS),
         ),
         (
             CLOSED_COMMUNITY_UID,

@@ -1,25 +1,22 @@
-//! The HTTP server: one origin for every host of the platform, real paths kept.
+//! Request handling: read within the limits, pick the host's routes, apply faults, log.
 
 use std::io;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::{StreamExt, stream};
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
-use tokio::sync::watch;
-use tokio::task::JoinSet;
 
+use crate::config::Limits;
+use crate::conn::Conns;
 use crate::control;
 use crate::faults::{FaultKind, Faults};
+use crate::form::Reject;
+use crate::hosts::{Host, Origins, is_rest_path, serves};
 use crate::http::{self, Body, Incoming};
-use crate::log::{LoggedRequest, RequestLog, mask};
+use crate::log::{LoggedRequest, RequestLog, clip_list, clip_text, mask};
 use crate::oauth::{self, pages};
 use crate::public;
 use crate::rest::{self, ApiError};
@@ -31,7 +28,9 @@ pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub faults: Mutex<Faults>,
     pub log: Mutex<RequestLog>,
-    pub base_url: String,
+    pub origins: Origins,
+    pub limits: Limits,
+    pub conns: Conns,
 }
 
 /// Locks a mutex; a handler that panicked cannot leave the data half-written in a way that
@@ -52,33 +51,6 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Accepts connections until `shutdown` flips; dropping the task set closes them all.
-pub(crate) async fn run(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let _ = stream.set_nodelay(true);
-                let shared = shared.clone();
-                connections.spawn(async move {
-                    let service = service_fn(move |req| handle(shared.clone(), req));
-                    let _ = http1::Builder::new()
-                        .keep_alive(true)
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            _ = shutdown.changed() => break,
-        }
-    }
-}
-
 /// A routed response and what the log should say about it.
 struct Routed {
     response: Response<Body>,
@@ -86,16 +58,54 @@ struct Routed {
     error_code: Option<u32>,
 }
 
-async fn handle(
+/// The answer to a request refused while it was read: the platform's error envelope on
+/// the REST endpoint (error 100, or the status alone for 413 and 408), plain text elsewhere.
+pub(crate) fn refusal(path: &str, reject: &Reject) -> (Response<Body>, Option<u32>) {
+    if is_rest_path(path) && reject.status == StatusCode::BAD_REQUEST {
+        let err = ApiError {
+            code: 100,
+            message: format!(
+                "One of the parameters specified is missing or invalid: {}",
+                reject.message
+            ),
+        };
+        return (http::json(reject.status, &err.envelope()), Some(100));
+    }
+    (http::text(reject.status, &reject.message), None)
+}
+
+pub(crate) async fn handle(
     shared: Arc<Shared>,
+    host: Host,
+    origin: Arc<str>,
     req: Request<hyper::body::Incoming>,
 ) -> Result<Response<Body>, Dropped> {
-    let incoming = match http::read(req).await {
+    let incoming = match http::read(req, &shared.limits).await {
         Ok(i) => i,
-        Err(resp) => return Ok(resp),
+        Err(refused) => {
+            let (response, error_code) = refusal(&refused.path, &refused.reject);
+            let empty = Incoming {
+                method: refused.method,
+                path: refused.path,
+                params: Vec::new(),
+                files: Vec::new(),
+                cookies: Vec::new(),
+                content_type: String::new(),
+                origin: None,
+                body: bytes::Bytes::new(),
+            };
+            let status = Some(response.status().as_u16());
+            record(&shared, &origin, &empty, None, status, error_code);
+            return Ok(response);
+        }
     };
+    if !serves(host, &incoming.path) {
+        let response = http::html(StatusCode::NOT_FOUND, pages::not_found());
+        record(&shared, &origin, &incoming, None, Some(404), None);
+        return Ok(response);
+    }
     if incoming.path.starts_with("/_emulator/") {
-        return Ok(control::handle(&shared, &incoming));
+        return Ok(control::handle(&shared, &origin, &incoming));
     }
     let is_rest = is_rest_path(&incoming.path);
     let method = is_rest
@@ -108,7 +118,7 @@ async fn handle(
     }
     let routed = match &fault {
         Some(FaultKind::DropConnection) => {
-            record(&shared, &incoming, method, None, None);
+            record(&shared, &origin, &incoming, method, None, None);
             return Err(Dropped);
         }
         Some(FaultKind::HttpStatus { status }) => {
@@ -128,10 +138,11 @@ async fn handle(
                 error_code: Some(*code),
             }
         }
-        _ => route(&shared, &incoming, method, is_rest),
+        _ => route(&shared, host, &incoming, method, is_rest),
     };
     record(
         &shared,
+        &origin,
         &incoming,
         routed.method,
         Some(routed.response.status().as_u16()),
@@ -151,13 +162,15 @@ async fn handle(
     Ok(response)
 }
 
-fn is_rest_path(path: &str) -> bool {
-    path == "/platform/api" || path.starts_with("/platform/api/")
-}
-
-fn route(shared: &Shared, req: &Incoming, method: Option<String>, is_rest: bool) -> Routed {
+fn route(
+    shared: &Shared,
+    host: Host,
+    req: &Incoming,
+    method: Option<String>,
+    is_rest: bool,
+) -> Routed {
     let mut st = lock(&shared.state);
-    let base = shared.base_url.as_str();
+    let origins = &shared.origins;
     let plain = |response| Routed {
         response,
         method: None,
@@ -181,9 +194,11 @@ fn route(shared: &Shared, req: &Incoming, method: Option<String>, is_rest: bool)
     }
     let path = req.path.as_str();
     plain(match (&req.method, path) {
-        (&Method::GET | &Method::POST, "/oauth/authorize") => oauth::authorize(&mut st, req, base),
-        (&Method::POST, "/cgi-bin/auth") => oauth::login(&mut st, req, base),
-        (&Method::POST, "/oauth/token") => oauth::token(&mut st, req),
+        (&Method::GET | &Method::POST, "/oauth/authorize") => {
+            oauth::authorize(&mut st, req, origins)
+        }
+        (&Method::POST, "/cgi-bin/auth") => oauth::login(&mut st, req, origins),
+        (&Method::POST, "/oauth/token") => oauth::token(&mut st, req, host),
         (&Method::GET, "/oauth/success.html") => http::html(StatusCode::OK, pages::success()),
         (&Method::GET, "/recovery") => http::html(StatusCode::OK, pages::recovery()),
         (&Method::GET, p) if p.starts_with("/platform/") => {
@@ -195,21 +210,24 @@ fn route(shared: &Shared, req: &Incoming, method: Option<String>, is_rest: bool)
 
 fn record(
     shared: &Shared,
+    origin: &str,
     req: &Incoming,
     method: Option<String>,
     status: Option<u16>,
     error_code: Option<u32>,
 ) {
-    lock(&shared.log).push(LoggedRequest {
+    let entry = LoggedRequest {
         seq: 0,
-        http_method: req.method.to_string(),
-        path: req.path.clone(),
-        method,
+        http_method: clip_text(req.method.as_str()),
+        host: origin.to_owned(),
+        path: clip_text(&req.path),
+        method: method.as_deref().map(clip_text),
         params: mask(&req.params),
-        files: req.files.iter().map(|f| f.name.clone()).collect(),
+        files: clip_list(req.files.iter().map(|f| f.name.clone())),
         status,
         error_code,
-    });
+    };
+    lock(&shared.log).push(entry);
 }
 
 /// The same response with a `Content-Length` of the whole body, of which only half is sent
@@ -237,7 +255,7 @@ async fn truncate(response: Response<Body>) -> Response<Body> {
     Response::from_parts(parts, BodyExt::boxed(StreamBody::new(first.chain(broken))))
 }
 
-/// The address to print: loopback addresses as `127.0.0.1`.
-pub(crate) fn base_url(addr: SocketAddr) -> String {
+/// The origin of a listener: `http://127.0.0.1:PORT`.
+pub(crate) fn origin(addr: std::net::SocketAddr) -> String {
     format!("http://{addr}")
 }

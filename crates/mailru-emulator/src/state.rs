@@ -1,36 +1,17 @@
 //! The mutable platform: the world plus sessions, OAuth codes, browser logins and the
 //! stream overlay. One lock guards it all; handlers hold it only while they compute.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::accounts::{APP_ID, DEMO_REFRESH_TOKEN, DEMO_SESSION_KEY, DEMO_UID};
 use crate::config::Config;
 use crate::events::Streams;
+use crate::expiring::Expiring;
 use crate::model::World;
 use crate::rng::Rng;
 use crate::seed;
-
-/// An access token (REST `session_key`) of one user for one app.
-#[derive(Debug, Clone)]
-pub(crate) struct Session {
-    pub app_id: u64,
-    pub uid: u64,
-    pub scope: BTreeSet<String>,
-    pub expires_at: u64,
-    pub refresh_token: String,
-    pub revoked: bool,
-}
-
-/// A refresh token: which session family it renews.
-#[derive(Debug, Clone)]
-pub(crate) struct Refresh {
-    pub app_id: u64,
-    pub uid: u64,
-    pub scope: BTreeSet<String>,
-    pub access_token: String,
-    pub revoked: bool,
-}
+use crate::tokens::Tokens;
 
 /// An authorization request shown to a logged-in user, waiting for consent. The consent
 /// form carries its key in the hidden `sig` input, so the scope survives the round trip.
@@ -58,32 +39,31 @@ pub(crate) struct State {
     pub config: Config,
     pub world: World,
     pub streams: Streams,
-    pub sessions: HashMap<String, Session>,
-    pub refresh: HashMap<String, Refresh>,
-    pub codes: HashMap<String, Code>,
+    pub tokens: Tokens,
+    pub codes: Expiring<Code>,
     /// Browser login cookie value → uid.
-    pub logins: HashMap<String, u64>,
-    pub pending: HashMap<String, Pending>,
+    pub logins: Expiring<u64>,
+    pub pending: Expiring<Pending>,
     /// Users who press "decline" on the consent dialog (set through the control API).
     pub declines: HashSet<u64>,
     /// Deterministic source of tokens, codes and cookies.
-    pub tokens: Rng,
+    pub random: Rng,
 }
 
 impl State {
     pub(crate) fn new(config: Config) -> Self {
         let world = seed::world(&config);
-        let tokens = Rng::derive(config.seed, &[0x70c3]);
+        let random = Rng::derive(config.seed, &[0x70c3]);
+        let cap = config.max_auth_entries;
         let mut state = State {
             world,
             streams: Streams::default(),
-            sessions: HashMap::new(),
-            refresh: HashMap::new(),
-            codes: HashMap::new(),
-            logins: HashMap::new(),
-            pending: HashMap::new(),
+            tokens: Tokens::new(config.tokens_per_user_app),
+            codes: Expiring::new(config.code_ttl, cap),
+            logins: Expiring::new(config.login_ttl, cap),
+            pending: Expiring::new(config.consent_ttl, cap),
             declines: HashSet::new(),
-            tokens,
+            random,
             config,
         };
         let scope = state
@@ -102,29 +82,6 @@ impl State {
         state
     }
 
-    /// An access token of the session family of `refresh`, valid for the configured TTL.
-    fn insert_access(
-        &mut self,
-        access: &str,
-        refresh: &str,
-        app_id: u64,
-        uid: u64,
-        scope: BTreeSet<String>,
-    ) {
-        let expires_at = now() + self.config.token_ttl.as_secs();
-        self.sessions.insert(
-            access.to_owned(),
-            Session {
-                app_id,
-                uid,
-                scope,
-                expires_at,
-                refresh_token: refresh.to_owned(),
-                revoked: false,
-            },
-        );
-    }
-
     fn insert_session(
         &mut self,
         access: String,
@@ -133,91 +90,62 @@ impl State {
         uid: u64,
         scope: BTreeSet<String>,
     ) {
-        self.insert_access(&access, &refresh, app_id, uid, scope.clone());
-        self.refresh.insert(
-            refresh,
-            Refresh {
-                app_id,
-                uid,
-                scope,
-                access_token: access,
-                revoked: false,
-            },
-        );
+        let ttl = self.config.token_ttl;
+        self.tokens
+            .insert_pair(access, refresh, app_id, uid, scope, ttl);
+    }
+
+    /// `expires_in` of the token JSON: the TTL in whole seconds, at least 1.
+    fn expires_in(&self) -> u64 {
+        self.config.token_ttl.as_secs().max(1)
     }
 
     /// Authorizes `app_id` for `uid` with `scope` (installing it) and issues a token pair.
     pub(crate) fn issue(&mut self, app_id: u64, uid: u64, scope: BTreeSet<String>) -> Issued {
         let granted = self.world.installs.entry((app_id, uid)).or_default();
         granted.extend(scope.iter().cloned());
-        let access = self.tokens.hex32();
-        let refresh = self.tokens.hex32();
+        let access = self.random.hex32();
+        let refresh = self.random.hex32();
         self.insert_session(access.clone(), refresh.clone(), app_id, uid, scope);
         Issued {
             access_token: access,
             refresh_token: refresh,
-            expires_in: self.config.token_ttl.as_secs(),
+            expires_in: self.expires_in(),
             uid,
         }
     }
 
     /// A new access token for a refresh token; the old access token stops working.
     pub(crate) fn refresh(&mut self, refresh_token: &str, app_id: u64) -> Option<Issued> {
-        let entry = self.refresh.get(refresh_token)?;
-        if entry.revoked || entry.app_id != app_id {
+        let usable = self
+            .tokens
+            .refresh
+            .get(refresh_token)
+            .is_some_and(|r| !r.revoked && r.app_id == app_id);
+        if !usable {
             return None;
         }
-        let (uid, scope, old) = (entry.uid, entry.scope.clone(), entry.access_token.clone());
-        self.sessions.remove(&old);
-        let access = self.tokens.hex32();
-        self.insert_access(&access, refresh_token, app_id, uid, scope);
-        if let Some(entry) = self.refresh.get_mut(refresh_token) {
-            entry.access_token = access.clone();
-        }
+        let access = self.random.hex32();
+        let ttl = self.config.token_ttl;
+        let uid = self
+            .tokens
+            .renew(refresh_token, app_id, access.clone(), ttl)?;
         Some(Issued {
             access_token: access,
             refresh_token: refresh_token.to_owned(),
-            expires_in: self.config.token_ttl.as_secs(),
+            expires_in: self.expires_in(),
             uid,
         })
     }
 
     /// Makes tokens expire now: one access token, or all when `token` is `None`.
     pub(crate) fn expire(&mut self, token: Option<&str>) -> usize {
-        let past = now().saturating_sub(1);
-        let mut n = 0;
-        for (key, s) in &mut self.sessions {
-            if token.is_none_or(|t| t == key) {
-                s.expires_at = past;
-                n += 1;
-            }
-        }
-        n
+        self.tokens.expire(token)
     }
 
     /// Revokes an access or refresh token (and its partner), or every token.
     pub(crate) fn revoke(&mut self, token: Option<&str>) -> usize {
-        let mut n = 0;
-        let partner = token.and_then(|t| {
-            self.sessions
-                .get(t)
-                .map(|s| s.refresh_token.clone())
-                .or_else(|| self.refresh.get(t).map(|r| r.access_token.clone()))
-        });
-        let hit = |key: &str| token.is_none_or(|t| t == key) || partner.as_deref() == Some(key);
-        for (key, s) in &mut self.sessions {
-            if hit(key) {
-                s.revoked = true;
-                n += 1;
-            }
-        }
-        for (key, r) in &mut self.refresh {
-            if hit(key) {
-                r.revoked = true;
-                n += 1;
-            }
-        }
-        n
+        self.tokens.revoke(token)
     }
 }
 
@@ -246,7 +174,7 @@ pub(crate) struct Issued {
     pub uid: u64,
 }
 
-/// Wall-clock unix seconds (token expiry and content written during a run).
+/// Wall-clock unix seconds (content written during a run).
 pub(crate) fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

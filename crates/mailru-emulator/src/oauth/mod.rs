@@ -2,24 +2,27 @@
 //! the token endpoint.
 
 pub(crate) mod pages;
+mod token;
 
 use std::collections::BTreeSet;
 
 use hyper::{Method, Response, StatusCode};
-use serde_json::json;
 use url::Url;
 use url::form_urlencoded::Serializer;
 
 use crate::accounts::ALL_PRIVILEGES;
+use crate::hosts::Origins;
 use crate::http::{self, Body, Incoming};
 use crate::state::{Pending, State};
+
+pub(crate) use token::token;
 
 /// The browser session cookie of a logged-in user (the real platform's name).
 pub(crate) const LOGIN_COOKIE: &str = "Mpop";
 
 /// Known privileges of a `scope` value, in canonical order. Separators are spaces (the
 /// standard), commas, and the stray quotes one real dialog URL carried.
-fn parse_scope(raw: Option<&str>) -> BTreeSet<String> {
+pub(super) fn parse_scope(raw: Option<&str>) -> BTreeSet<String> {
     let requested: Vec<&str> = raw
         .unwrap_or("")
         .split(|c: char| c.is_whitespace() || c == ',' || c == '+')
@@ -90,8 +93,9 @@ struct AuthRequest {
 }
 
 impl AuthRequest {
-    /// `None` when `client_id` is missing or names no app.
-    fn parse(st: &State, req: &Incoming, base: &str) -> Option<Self> {
+    /// `None` when `client_id` is missing or names no app. `connect` is the origin of
+    /// connect.mail.ru, home of the default `redirect_uri`.
+    fn parse(st: &State, req: &Incoming, connect: &str) -> Option<Self> {
         let app_id = req
             .param("client_id")
             .and_then(|id| id.parse::<u64>().ok())
@@ -102,15 +106,15 @@ impl AuthRequest {
             redirect_uri: req
                 .param("redirect_uri")
                 .filter(|r| !r.is_empty())
-                .map_or_else(|| format!("{base}/oauth/success.html"), str::to_owned),
+                .map_or_else(|| format!("{connect}/oauth/success.html"), str::to_owned),
             scope: parse_scope(req.param("scope")),
             state: req.param("state").unwrap_or_default().to_owned(),
         })
     }
 
-    /// The authorize URL again, with `extra` appended: `Page` (`login=1`) and `FailPage`
-    /// (`fail=1`) of the login form.
-    fn url(&self, base: &str, extra: &[(&str, &str)]) -> String {
+    /// The authorize URL again (on connect.mail.ru), with `extra` appended: `Page`
+    /// (`login=1`) and `FailPage` (`fail=1`) of the login form.
+    fn url(&self, connect: &str, extra: &[(&str, &str)]) -> String {
         let scope = ordered(&self.scope).join(" ");
         let app = self.app_id.to_string();
         let mut pairs = vec![
@@ -123,7 +127,7 @@ impl AuthRequest {
             pairs.push(("state", self.state.as_str()));
         }
         pairs.extend_from_slice(extra);
-        with_params(&format!("{base}/oauth/authorize"), &pairs, false)
+        with_params(&format!("{connect}/oauth/authorize"), &pairs, false)
     }
 
     fn decline(&self) -> Response<Body> {
@@ -135,12 +139,14 @@ impl AuthRequest {
     }
 }
 
-/// GET (or POST) `/oauth/authorize`.
-pub(crate) fn authorize(st: &mut State, req: &Incoming, base: &str) -> Response<Body> {
+/// GET (or POST) `/oauth/authorize` (connect.mail.ru). The login form posts to
+/// auth.mail.ru and comes back here.
+pub(crate) fn authorize(st: &mut State, req: &Incoming, origins: &Origins) -> Response<Body> {
     if req.method == Method::POST && req.param("sig").is_some() {
         return consent(st, req);
     }
-    let Some(ar) = AuthRequest::parse(st, req, base) else {
+    let connect = origins.connect.as_str();
+    let Some(ar) = AuthRequest::parse(st, req, connect) else {
         return http::html(StatusCode::OK, pages::no_client());
     };
     if req.param("decline") == Some("1") {
@@ -150,14 +156,17 @@ pub(crate) fn authorize(st: &mut State, req: &Incoming, base: &str) -> Response<
         let pairs = [("error", "unsupported_response_type")];
         return http::redirect(&with_params(&ar.redirect_uri, &pairs, false), &[]);
     }
-    let app = &st.world.apps[&ar.app_id];
+    // `parse` only accepts a client_id of a known app.
+    let Some(app) = st.world.apps.get(&ar.app_id) else {
+        return http::html(StatusCode::OK, pages::no_client());
+    };
     let Some(uid) = logged_in(st, req) else {
-        let page_url = ar.url(base, &[("login", "1")]);
-        let fail_url = ar.url(base, &[("fail", "1")]);
+        let page_url = ar.url(connect, &[("login", "1")]);
+        let fail_url = ar.url(connect, &[("fail", "1")]);
         let page = pages::login(
             &app.name,
             &ordered(&ar.scope),
-            &format!("{base}/cgi-bin/auth"),
+            &format!("{}/cgi-bin/auth", origins.auth),
             &page_url,
             &fail_url,
             req.param("fail") == Some("1"),
@@ -176,7 +185,7 @@ pub(crate) fn authorize(st: &mut State, req: &Incoming, base: &str) -> Response<
     if granted.is_some_and(|g| ar.scope.is_subset(g)) {
         return finish(st, &ar, uid);
     }
-    let key = st.tokens.hex32();
+    let key = st.random.hex32();
     let app_name = app.name.clone();
     st.pending.insert(
         key.clone(),
@@ -204,9 +213,9 @@ pub(crate) fn authorize(st: &mut State, req: &Incoming, base: &str) -> Response<
         &app_name,
         &account,
         &ordered(&ar.scope),
-        &format!("{base}/oauth/authorize"),
+        &format!("{connect}/oauth/authorize"),
         &hidden,
-        &ar.url(base, &[("decline", "1")]),
+        &ar.url(connect, &[("decline", "1")]),
     );
     http::html(StatusCode::OK, page)
 }
@@ -250,7 +259,7 @@ fn consent(st: &mut State, req: &Incoming) -> Response<Body> {
 /// Grants the scope and redirects with a token (fragment) or a code (query).
 fn finish(st: &mut State, ar: &AuthRequest, uid: u64) -> Response<Body> {
     if ar.response_type == "code" {
-        let code = st.tokens.hex32();
+        let code = st.random.hex32();
         let granted = st.world.installs.entry((ar.app_id, uid)).or_default();
         granted.extend(ar.scope.iter().cloned());
         st.codes.insert(
@@ -293,17 +302,19 @@ fn same_origin(url: &str, base: &str) -> bool {
     }
 }
 
-/// POST `/cgi-bin/auth`: the login form. Redirects to `Page` with cookies, to `FailPage`
-/// on bad credentials, or to `/recovery` for a blocked user.
-pub(crate) fn login(st: &mut State, req: &Incoming, base: &str) -> Response<Body> {
+/// POST `/cgi-bin/auth` (auth.mail.ru): the login form. Redirects to `Page` with cookies,
+/// to `FailPage` on bad credentials, or to `/recovery` for a blocked user.
+pub(crate) fn login(st: &mut State, req: &Incoming, origins: &Origins) -> Response<Body> {
     let (Some(page), Some(fail)) = (req.param("Page"), req.param("FailPage")) else {
         return http::html(
             StatusCode::BAD_REQUEST,
             pages::bad_request("Не переданы параметры Page и FailPage."),
         );
     };
-    // Only redirect within the platform (the real one only to mail.ru hosts).
-    if !same_origin(page, base) || !same_origin(fail, base) {
+    // Only redirect back to the dialog on connect.mail.ru (the real platform redirects to
+    // mail.ru hosts only).
+    let connect = origins.connect.as_str();
+    if !same_origin(page, connect) || !same_origin(fail, connect) {
         return http::html(
             StatusCode::BAD_REQUEST,
             pages::bad_request("Недопустимый адрес возврата."),
@@ -330,11 +341,13 @@ pub(crate) fn login(st: &mut State, req: &Incoming, base: &str) -> Response<Body
         .filter(|u| u.password.as_deref() == Some(password));
     match user {
         None => http::redirect(fail, &[]),
-        Some(u) if u.blocked => http::redirect(&format!("{base}/recovery?from=oauth"), &[]),
+        Some(u) if u.blocked => {
+            http::redirect(&format!("{}/recovery?from=oauth", origins.auth), &[])
+        }
         Some(u) => {
             let uid = u.uid;
-            let cookie = st.tokens.hex32();
-            let t = st.tokens.hex32();
+            let cookie = st.random.hex32();
+            let t = st.random.hex32();
             st.logins.insert(cookie.clone(), uid);
             http::redirect(
                 page,
@@ -352,90 +365,4 @@ pub(crate) fn login(st: &mut State, req: &Incoming, base: &str) -> Response<Body
             )
         }
     }
-}
-
-fn token_error(error: &str, description: &str) -> Response<Body> {
-    http::json(
-        StatusCode::BAD_REQUEST,
-        &json!({"error": error, "error_description": description}),
-    )
-}
-
-/// POST `/oauth/token`: authorization_code, password and refresh_token grants on one path
-/// (spec §11: simplest to accept all grants on both hosts).
-pub(crate) fn token(st: &mut State, req: &Incoming) -> Response<Body> {
-    let Some(app) = req
-        .param("client_id")
-        .and_then(|id| id.parse::<u64>().ok())
-        .and_then(|id| st.world.apps.get(&id))
-    else {
-        return token_error("invalid_client", "unknown client_id");
-    };
-    let app_id = app.id;
-    // decisions.md: client_secret is the secret key, or the private key (apps without a
-    // secret key, and clients such as the iOS SDK); either is accepted.
-    let secret = req.param("client_secret").unwrap_or_default();
-    let secret_ok = app.secret_key.as_deref() == Some(secret) || app.private_key == secret;
-    if !secret_ok {
-        return token_error("invalid_client", "client_secret is wrong");
-    }
-    let (in_development, author) = (app.in_development, app.author);
-    let issued = match req.param("grant_type") {
-        None | Some("") => return token_error("invalid_request", "grant_type is missing"),
-        Some("authorization_code") => {
-            let code = req.param("code").unwrap_or_default();
-            let redirect = req.param("redirect_uri").unwrap_or_default();
-            // A code is used up by any attempt, as OAuth recommends for misuse.
-            match st.codes.remove(code) {
-                Some(c) if c.app_id == app_id && c.redirect_uri == redirect => {
-                    st.issue(app_id, c.uid, c.scope)
-                }
-                _ => return token_error("invalid_grant", "code is invalid or expired"),
-            }
-        }
-        Some("password") => {
-            let username = req.param("username").unwrap_or_default().to_lowercase();
-            let password = req.param("password").unwrap_or_default();
-            let user = st
-                .world
-                .by_email
-                .get(&username)
-                .map(|&i| &st.world.users[i])
-                .filter(|u| u.password.as_deref() == Some(password));
-            let Some(user) = user else {
-                return token_error("invalid_grant", "invalid login or password");
-            };
-            if user.blocked {
-                return token_error("invalid_grant", "user is blocked");
-            }
-            if in_development && user.uid != author {
-                return token_error("invalid_client", "application is in the test mode");
-            }
-            let uid = user.uid;
-            st.issue(app_id, uid, parse_scope(req.param("scope")))
-        }
-        Some("refresh_token") => {
-            let refresh = req.param("refresh_token").unwrap_or_default();
-            match st.refresh(refresh, app_id) {
-                Some(issued) => issued,
-                None => return token_error("invalid_grant", "refresh token is invalid"),
-            }
-        }
-        Some(other) => {
-            return token_error(
-                "unsupported_grant_type",
-                &format!("grant_type '{other}' is not supported"),
-            );
-        }
-    };
-    http::json(
-        StatusCode::OK,
-        &json!({
-            "refresh_token": issued.refresh_token,
-            "expires_in": issued.expires_in,
-            "access_token": issued.access_token,
-            "token_type": "bearer",
-            "x_mailru_vid": issued.uid.to_string(),
-        }),
-    )
 }

@@ -7,6 +7,8 @@ mod messages;
 mod stream;
 mod users;
 
+use std::time::Instant;
+
 use mailru_sign::{Error as SignError, VerifyKey, verify};
 
 use crate::http::FilePart;
@@ -125,7 +127,7 @@ pub(crate) fn call(
     // absent), and with neither the call cannot be attributed at all (102).
     let secure = get("secure") == Some("1");
     let session_key = get("session_key").filter(|s| !s.is_empty());
-    let session = session_key.and_then(|k| state.sessions.get(k));
+    let session = session_key.and_then(|k| state.tokens.sessions.get(k));
     let uid_for_sig;
     let key = if secure {
         // An app without a secret key cannot use the server-server circuit at all.
@@ -150,9 +152,9 @@ pub(crate) fn call(
     let method_name = get("method").ok_or_else(|| ApiError::missing("method"))?;
     let spec = lookup(method_name).ok_or_else(|| ApiError::code(2))?;
     // 5. session valid.
-    let now = now();
+    let live = Instant::now();
     let (user, scope) = match (session_key, session) {
-        (Some(_), Some(s)) if s.app_id == app_id && !s.revoked && s.expires_at > now => {
+        (Some(_), Some(s)) if s.app_id == app_id && s.is_live(live) => {
             (Some(s.uid), Some(s.scope.clone()))
         }
         (Some(_), _) => return Err(ApiError::code(102)),
@@ -179,6 +181,7 @@ pub(crate) fn call(
         // XML answers are not emulated; say so instead of answering in the wrong format.
         return Err(ApiError::invalid());
     }
+    let now = now();
     let mut ctx = Ctx {
         state,
         params,
