@@ -43,3 +43,32 @@ async fn binary_rejects_bad_arguments() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));
 }
+
+/// `--community-events 4294967295` used to be accepted and then overflowed the event-time
+/// arithmetic on the first read; the binary now refuses values over the maximum.
+#[tokio::test]
+async fn binary_rejects_community_events_over_the_maximum() {
+    let child = Command::new(env!("CARGO_BIN_EXE_mailru-emulator"))
+        .args(["--port", "0", "--community-events", "4294967295"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("the binary exits instead of serving")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--community-events") && stderr.contains("10000000"),
+        "{stderr}"
+    );
+    let over = Command::new(env!("CARGO_BIN_EXE_mailru-emulator"))
+        .args(["--community-events", "10000001"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(over.status.code(), Some(2));
+}
