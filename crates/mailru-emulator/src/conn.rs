@@ -31,6 +31,11 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 /// How often a full server looks again for an idle connection to close.
 const EVICT_RETRY: Duration = Duration::from_millis(100);
 
+/// Milliseconds since `epoch`.
+fn ms_since(epoch: Instant) -> u64 {
+    u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 /// What the watchdog of one connection reads.
 #[derive(Debug)]
 struct Activity {
@@ -69,28 +74,24 @@ impl Conns {
     }
 
     fn now_ms(&self) -> u64 {
-        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+        ms_since(self.epoch)
     }
 
     fn touch(&self, a: &Activity) {
         a.last_ms.store(self.now_ms(), Ordering::Relaxed);
     }
 
-    /// Asks the connection idle the longest to close; `false` if every one is busy.
-    fn evict_idlest(&self) -> bool {
+    /// Asks the connection idle the longest to close (none if every one is busy).
+    fn evict_idlest(&self) {
         let open = lock(&self.open);
         let idlest = open
             .values()
             .filter(|a| a.in_flight.load(Ordering::Relaxed) == 0)
             .filter(|a| !a.evicted.load(Ordering::Relaxed))
             .min_by_key(|a| a.last_ms.load(Ordering::Relaxed));
-        match idlest {
-            Some(a) => {
-                a.evicted.store(true, Ordering::Relaxed);
-                a.close.notify_one();
-                true
-            }
-            None => false,
+        if let Some(a) = idlest {
+            a.evicted.store(true, Ordering::Relaxed);
+            a.close.notify_one();
         }
     }
 
@@ -222,7 +223,9 @@ async fn connection(stream: tokio::net::TcpStream, me: Registered, host: Host, o
     // Idle, or chosen to make room. A connection that never got a request to a handler has
     // nothing to lose: drop it (hyper's graceful shutdown would wait for its first request).
     // Otherwise let hyper finish writing the last response and close, but not forever.
-    if me.activity.answered.load(Ordering::Relaxed) == 0 {
+    let untouched = me.activity.answered.load(Ordering::Relaxed) == 0
+        && me.activity.in_flight.load(Ordering::Relaxed) == 0;
+    if untouched {
         return;
     }
     conn.as_mut().graceful_shutdown();
@@ -306,7 +309,7 @@ struct Tracked {
 
 impl Tracked {
     fn touch(&self) {
-        let ms = u64::try_from(self.conns_epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let ms = ms_since(self.conns_epoch);
         self.activity.last_ms.store(ms, Ordering::Relaxed);
     }
 }
