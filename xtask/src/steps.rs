@@ -20,7 +20,6 @@ impl Step {
             envs: Vec::new(),
         }
     }
-
 }
 
 /// Runs the steps in order; stops at the first failure.

@@ -32,8 +32,7 @@ pub fn run() -> ExitCode {
 /// passing tests): say it here, where it is seen.
 fn shared_notice() {
     let shared = workspace_root().join("../shared");
-    if !shared.join("spec/methods.json").is_file()
-        || !shared.join("fixtures/oauth-pages").is_dir()
+    if !shared.join("spec/methods.json").is_file() || !shared.join("fixtures/oauth-pages").is_dir()
     {
         eprintln!(
             "xtask: NOTICE: {} is missing: the catalog check and the real-page tests will not \
