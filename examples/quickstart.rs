@@ -11,10 +11,11 @@
 
 use std::time::Instant;
 
-use futures::TryStreamExt;
-use mailru::api::models::StreamItem;
+use mailru::methods::friends::Profiles;
+use mailru::methods::stream::GetByAuthor;
+use mailru::models::StreamItem;
 use mailru::prelude::*;
-use mailru::scrapers::{community_stream, resolve};
+use mailru::scrapers::resolve;
 use mailru::sign::{Circuit, Credentials};
 use mailru_emulator::{Emulator, EmulatorHandle, accounts};
 
@@ -106,20 +107,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => OAuth::new(target.app.clone()),
     };
 
-    // 2. Log in through the HTML login form (the implicit grant).
+    // 2. Log in through the HTML login form (the implicit grant, full scope).
     let token = oauth
         .implicit(&target.email, target.password.as_str())
-        .scope(&["stream", "messages"])
         .login()
         .await?;
     println!(
-        "\nlogged in as uid {} (token expires in {} s)",
+        "\nlogged in as uid {} (token expires in {} s, scope: {})",
         token.uid,
-        token.expires_in()
+        token.expires_in(),
+        token.scope.join(" ")
     );
-    let api = oauth.api(token.session(oauth.app()))?;
+    // A session that renews the token itself (before it expires, and after error 102):
+    // every call below, pagers included, goes through it.
+    let session = oauth.renewing(token).on_renew(|t| {
+        println!("(token renewed; it now expires in {} s)", t.expires_in());
+    });
+    let api = session.api()?;
 
-    // 3. Typed calls: the profile, the friends, the newest events.
+    // 3. Typed calls: the profile, every friend (a paginated call walked whole), the feed.
     let me = api.users().get_info().send().await?;
     if let Some(me) = me.first() {
         println!(
@@ -129,11 +135,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             me.link.as_deref().unwrap_or("")
         );
     }
-    let friends: Vec<mailru::models::Friend> = Pager::new(&api, "friends.get")?
-        .typed_items()
-        .try_collect()
-        .await?;
-    println!("friends: {}", friends.len());
+    let mut friends = api.friends().get().ext(Profiles).items();
+    let mut online = 0;
+    let mut total = 0;
+    while let Some(friend) = friends.try_next().await? {
+        total += 1;
+        online += usize::from(friend.is_online);
+    }
+    println!("friends: {total} ({online} online)");
     let feed = api.stream().get().limit(5u32).send().await?;
     println!("newest events in the feed:");
     for item in &feed {
@@ -147,17 +156,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    // 4. A whole community stream through the pager.
+    // 4. A whole community stream, typed, with a checkpoint to resume from.
     let community = resolve(&api, &target.community).await?;
     let started = Instant::now();
-    let count = community_stream(&api, community.uid)
-        .try_fold(0u64, |n, _| async move { Ok(n + 1) })
-        .await?;
+    let mut events = api.paginate(GetByAuthor::new().uid(community.uid).limit(100u32));
+    let mut count = 0u64;
+    while let Some(_event) = events.try_next().await? {
+        count += 1;
+    }
     println!(
-        "community {} (uid {}): {count} events in {:.2?}",
+        "community {} (uid {}): {count} events in {:.2?}; checkpoint {:?}",
         community.path,
         community.uid,
-        started.elapsed()
+        started.elapsed(),
+        events.checkpoint()
     );
 
     // 5. Errors are typed: a closed community's stream (or an unknown method).

@@ -1,78 +1,45 @@
-//! The client: signs, sends (with timeouts and retries), decodes.
+//! The client: its configuration, and the ways to call a method (typed, by name, raw,
+//! paginated). The way of one call continues in `dispatch.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
-use http::{HeaderMap, Method as HttpMethod};
-use mailru_sign::{Circuit, Param};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::time::Instant;
-use tracing::Instrument;
-use url::form_urlencoded::Serializer;
 
+use crate::catalog::{Access, MethodInfo, method_info};
+use crate::dispatch::{Answer, Target};
 use crate::endpoints::Endpoints;
-use crate::error::{Error, Result, body_start};
-use crate::method::{FilePart, Method};
-use crate::retry::{Decision, RetryBudget, RetryPolicy, jitter, retry_decision};
-use crate::session::Session;
-use crate::transport::{HttpRequest, HttpResponse, HyperTransport, Transport};
-
-/// Parameters the session sets; a caller passing them is an error, not a silent override.
-const RESERVED: [&str; 5] = ["method", "app_id", "session_key", "secure", "sig"];
-
-/// The catalog's write methods: a dynamic call of one of them is sent as POST and not
-/// retried unless the policy allows writes, like its typed counterpart.
-const WRITE_METHODS: [&str; 10] = [
-    "stream.post",
-    "stream.share",
-    "stream.comment",
-    "stream.like",
-    "stream.unlike",
-    "guestbook.post",
-    "photos.createAlbum",
-    "photos.upload",
-    "messages.post",
-    "notifications.send",
-];
-
-/// Whether `method` changes state on the platform (for dynamic calls).
-pub fn is_write_method(method: &str) -> bool {
-    WRITE_METHODS.contains(&method)
-}
-
-/// Longest query string before a call switches to a POST form (decisions.md).
-const MAX_QUERY: usize = 2_000;
-
-/// A response as the platform sent it, for raw mode (aiomailru's `pass_error`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// The body, unchanged.
-    pub body: String,
-}
+use crate::envelope::{RawResponse, decode, is_empty};
+use crate::error::{Error, Result};
+use crate::method::{Method, Paginated};
+use crate::paging::Items;
+use crate::params::IntoParams;
+use crate::request::CallRequest;
+use crate::retry::{RetryBudget, RetryPolicy};
+use crate::session::{FixedSession, Session, SessionSource};
+use crate::transport::{HyperTransport, Transport};
 
 /// Timeouts and retries of a client.
 #[derive(Clone, Debug)]
-struct Options {
-    attempt_timeout: Duration,
-    total_timeout: Option<Duration>,
-    retry: RetryPolicy,
+pub(crate) struct Options {
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
 }
 
 #[derive(Debug)]
-struct Inner {
-    session: Session,
-    endpoints: Endpoints,
-    transport: Arc<dyn Transport>,
-    options: Options,
-    budget: Arc<RetryBudget>,
+pub(crate) struct Inner {
+    pub(crate) source: Arc<dyn SessionSource>,
+    pub(crate) endpoints: Endpoints,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) options: Options,
+    pub(crate) budget: Arc<RetryBudget>,
+    /// Methods declared for this client, before the catalog.
+    pub(crate) declared: Arc<Vec<MethodInfo>>,
 }
 
-/// A REST client bound to a [`Session`]. Cheap to clone.
+/// A REST client bound to a session (or a [`SessionSource`] that renews it). Cheap to
+/// clone; clones share the connection pool and the retry budget.
 ///
 /// ```no_run
 /// # async fn run() -> mailru_api::Result<()> {
@@ -85,25 +52,28 @@ struct Inner {
 ///     1324730981306483817,
 /// );
 /// let api = Api::new(session)?;
-/// // Any method by name:
-/// let friends = api.call("friends.get", [("ext", "1")]).await?;
+/// // Any method by name (`()` for no parameters):
+/// let friends = api.call("friends.get", [("ext", true)]).await?;
+/// let installed = api.call("users.isAppUser", ()).await?;
 /// // Typed:
 /// let me = api.users().get_info().send().await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
 pub struct Api {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 /// Configures an [`Api`].
 #[derive(Debug)]
 pub struct ApiBuilder {
-    session: Session,
+    source: Arc<dyn SessionSource>,
+    fixed: Option<Arc<Session>>,
     endpoints: Endpoints,
     allow_http: bool,
     transport: Option<Arc<dyn Transport>>,
     options: Options,
+    declared: Vec<MethodInfo>,
 }
 
 impl ApiBuilder {
@@ -118,7 +88,7 @@ impl ApiBuilder {
         Ok(self)
     }
 
-    /// Uses these endpoints.
+    /// Uses these endpoints (plain http still needs [`allow_http`](Self::allow_http)).
     #[must_use]
     pub fn endpoints(mut self, endpoints: Endpoints) -> Self {
         self.endpoints = endpoints;
@@ -160,10 +130,31 @@ impl ApiBuilder {
         self
     }
 
-    /// The retry policy (default: 3 attempts for reads, none for writes).
+    /// The retry policy (default: 3 attempts for reads; none for writes and for methods
+    /// outside the catalog).
     #[must_use]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = policy;
+        self
+    }
+
+    /// Tells this client about a method outside the catalog (or overrides an entry): a
+    /// declared read is retried like the catalog's reads, a declared paginated method can
+    /// be walked by name.
+    ///
+    /// ```
+    /// use mailru_api::{Api, MethodInfo, Paging, Session, SecretKey};
+    ///
+    /// let api = Api::builder(Session::server(423004, SecretKey::new("s")))
+    ///     .declare(MethodInfo::read("widget.getItems").paging(Paging::Offset { limit: true }))
+    ///     .build()?;
+    /// assert!(api.method_info("widget.getItems").is_some());
+    /// # Ok::<(), mailru_api::Error>(())
+    /// ```
+    #[must_use]
+    pub fn declare(mut self, info: MethodInfo) -> Self {
+        self.declared.retain(|m| m.name != info.name);
+        self.declared.push(info);
         self
     }
 
@@ -171,11 +162,13 @@ impl ApiBuilder {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when an endpoint is plain http without
-    /// [`allow_http`](Self::allow_http), or the session's credentials fit no circuit.
+    /// [`allow_http`](Self::allow_http), or a fixed session's credentials fit no circuit.
     pub fn build(self) -> Result<Api> {
         self.endpoints.check(self.allow_http)?;
-        if !self.session.is_public() {
-            self.session.circuit()?;
+        if let Some(session) = &self.fixed
+            && !session.is_public()
+        {
+            session.circuit()?;
         }
         let transport = match self.transport {
             Some(t) => t,
@@ -183,11 +176,12 @@ impl ApiBuilder {
         };
         Ok(Api {
             inner: Arc::new(Inner {
-                session: self.session,
+                source: self.source,
                 endpoints: self.endpoints,
                 transport,
                 options: self.options,
                 budget: Arc::new(RetryBudget::new(100)),
+                declared: Arc::new(self.declared),
             }),
         })
     }
@@ -204,8 +198,18 @@ impl Api {
 
     /// A builder for a client of `session`.
     pub fn builder(session: Session) -> ApiBuilder {
+        let fixed = Arc::new(session);
+        let mut builder = Api::builder_with_source(Arc::new(FixedSession(fixed.clone())));
+        builder.fixed = Some(fixed);
+        builder
+    }
+
+    /// A builder for a client that takes the session of each attempt from `source`
+    /// (e.g. the renewing session of `mailru-auth`).
+    pub fn builder_with_source(source: Arc<dyn SessionSource>) -> ApiBuilder {
         ApiBuilder {
-            session,
+            source,
+            fixed: None,
             endpoints: Endpoints::default(),
             allow_http: false,
             transport: None,
@@ -214,11 +218,12 @@ impl Api {
                 total_timeout: None,
                 retry: RetryPolicy::default(),
             },
+            declared: Vec::new(),
         }
     }
 
-    /// The same client (transport, endpoints, options, retry budget) with another session,
-    /// e.g. after a token refresh.
+    /// The same client (transport, endpoints, options, declarations, retry budget) with
+    /// another fixed session.
     ///
     /// # Errors
     /// When the session's credentials fit no circuit.
@@ -226,20 +231,31 @@ impl Api {
         if !session.is_public() {
             session.circuit()?;
         }
-        Ok(Api {
-            inner: Arc::new(Inner {
-                session,
-                endpoints: self.inner.endpoints.clone(),
-                transport: self.inner.transport.clone(),
-                options: self.inner.options.clone(),
-                budget: self.inner.budget.clone(),
-            }),
-        })
+        Ok(self.with_session_source(Arc::new(FixedSession(Arc::new(session)))))
     }
 
-    /// The session.
-    pub fn session(&self) -> &Session {
-        &self.inner.session
+    /// The same client with another session source.
+    pub fn with_session_source(&self, source: Arc<dyn SessionSource>) -> Api {
+        let inner = &self.inner;
+        Api {
+            inner: Arc::new(Inner {
+                source,
+                endpoints: inner.endpoints.clone(),
+                transport: inner.transport.clone(),
+                options: inner.options.clone(),
+                budget: inner.budget.clone(),
+                declared: inner.declared.clone(),
+            }),
+        }
+    }
+
+    /// The session the next call would be signed with (asking the source, which may
+    /// renew it).
+    ///
+    /// # Errors
+    /// [`Error::Session`] when the source has none.
+    pub async fn session(&self) -> Result<Arc<Session>> {
+        self.inner.source.session().await
     }
 
     /// The endpoints.
@@ -252,52 +268,54 @@ impl Api {
         self.inner.transport.clone()
     }
 
-    /// Calls any method by name and returns its JSON.
+    /// What this client knows about `name`: a declared method, else the catalog's entry.
+    pub fn method_info(&self, name: &str) -> Option<MethodInfo> {
+        self.inner
+            .declared
+            .iter()
+            .find(|m| m.name == name)
+            .or_else(|| method_info(name))
+            .copied()
+    }
+
+    /// Calls any method by name and returns its JSON. `params` is `()` for none, or
+    /// pairs of a key and a [`ParamValue`](crate::ParamValue) in an array, slice, `Vec`
+    /// or map.
+    ///
+    /// Read methods of the catalog are retried on transient errors; writes and methods
+    /// outside the catalog are not (see [`ApiBuilder::declare`] and
+    /// [`RetryPolicy::retry_writes`]).
     ///
     /// # Errors
     /// Every [`Error`] kind; API errors as [`Error::Api`].
-    pub async fn call<I>(&self, method: &str, params: I) -> Result<Value>
-    where
-        I: IntoIterator,
-        I::Item: Param,
-    {
-        let params = collect(params);
-        let write = is_write_method(method);
-        let resp = self.execute(method, params, Vec::new(), write).await?;
-        decode::<Value>(&resp.body)
+    pub async fn call(&self, method: &str, params: impl IntoParams) -> Result<Value> {
+        let target = self.target(method);
+        let call = CallRequest::new(method, params.into_params(), Vec::new(), target.post)?;
+        let resp = self.dispatch(&call, &target).await.into_result()?;
+        checked_decode(&target, &resp.body)
     }
 
-    /// Calls any method by name and returns the body as sent, API errors included, without
-    /// raising them (aiomailru's `pass_error`).
+    /// Calls any method by name and returns the body as sent, API errors included,
+    /// without raising them (aiomailru's `pass_error`).
     ///
     /// # Errors
     /// Only when no response arrived (transport, timeout) or the request is invalid.
-    pub async fn call_raw<I>(&self, method: &str, params: I) -> Result<RawResponse>
-    where
-        I: IntoIterator,
-        I::Item: Param,
-    {
-        self.execute_raw(method, collect(params), Vec::new(), is_write_method(method))
-            .await
+    pub async fn call_raw(&self, method: &str, params: impl IntoParams) -> Result<RawResponse> {
+        let target = self.target(method);
+        let call = CallRequest::new(method, params.into_params(), Vec::new(), target.post)?;
+        self.dispatch(&call, &target).await.into_raw()
     }
 
-    /// Sends a typed method.
+    /// Sends a typed method. For a paginated method this is one page; see
+    /// [`paginate`](Self::paginate).
     ///
     /// # Errors
     /// Every [`Error`] kind.
     pub async fn send<M: Method>(&self, method: &M) -> Result<M::Output> {
-        let params = method
-            .params()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
-        let resp = self
-            .execute(M::NAME, params, method.files(), M::WRITE)
-            .await?;
-        if M::NON_EMPTY && is_empty(&resp.body) {
-            return Err(Error::EmptyResponse);
-        }
-        decode::<M::Output>(&resp.body)
+        let target = Target::of(M::INFO);
+        let call = typed_request(method)?;
+        let resp = self.dispatch(&call, &target).await.into_result()?;
+        checked_decode(&target, &resp.body)
     }
 
     /// Sends a typed method in raw mode.
@@ -305,462 +323,82 @@ impl Api {
     /// # Errors
     /// Only when no response arrived or the request is invalid.
     pub async fn send_raw<M: Method>(&self, method: &M) -> Result<RawResponse> {
-        let params = method
-            .params()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
-        self.execute_raw(M::NAME, params, method.files(), M::WRITE)
-            .await
+        let target = Target::of(M::INFO);
+        let call = typed_request(method)?;
+        self.dispatch(&call, &target).await.into_raw()
     }
 
-    /// The unsigned public endpoint: `path` like `mail/ivanov` or `community/name`.
-    /// Works with any session, [`Session::public`] included.
+    /// Every item of a paginated method, page after page, as a lazy, `Unpin` stream of
+    /// its typed items. A `limit`, `skip` or `offset` set on the method becomes the page
+    /// size or the start. See [`Items`] for checkpoints, resuming and what ends a walk.
     ///
-    /// # Errors
-    /// [`Error::Http`] with status 404 for an unknown name; transport errors.
-    pub async fn public_profile(&self, path: &str) -> Result<Value> {
-        let (domain, nick) = path
-            .trim_matches('/')
-            .split_once('/')
-            .filter(|(d, n)| valid_profile_path(d, n))
-            .ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "`{path}` is not a profile path like `mail/nick` or `community/name`"
-                ))
-            })?;
-        let mut url = self.inner.endpoints.public.clone();
-        url.path_segments_mut()
-            .map_err(|()| {
-                Error::InvalidRequest("the public endpoint cannot take a path".to_owned())
-            })?
-            .pop_if_empty()
-            .extend([domain, nick]);
-        let request = HttpRequest {
-            method: HttpMethod::GET,
-            url,
-            headers: HeaderMap::new(),
-            body: Bytes::new(),
-        };
-        let span = tracing::info_span!("mailru.public", outcome = tracing::field::Empty);
-        let result = self
-            .with_retries(request, false)
-            .instrument(span.clone())
-            .await
-            .map_err(Error::from)
-            .and_then(|resp| decode::<Value>(&resp.body));
-        span.record("outcome", outcome(&result));
-        result
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures::TryStreamExt;
+    /// use mailru_api::methods::stream::GetByAuthor;
+    /// use mailru_api::{AccessToken, Api, PrivateKey, Session};
+    /// use mailru_emulator::{Emulator, accounts};
+    ///
+    /// let emulator = Emulator::builder().start().await?;
+    /// let session = Session::client(accounts::APP_ID, PrivateKey::new(accounts::APP_PRIVATE_KEY),
+    ///     AccessToken::new(accounts::DEMO_SESSION_KEY), accounts::DEMO_UID);
+    /// let api = Api::builder(session).base_url(emulator.base_url())?.build()?;
+    ///
+    /// let mut events = api.paginate(GetByAuthor::new().uid(accounts::BIG_COMMUNITY_UID).limit(50u32));
+    /// let mut count = 0;
+    /// while let Some(event) = events.try_next().await? {
+    ///     assert!(!event.id().is_empty());
+    ///     count += 1;
+    /// }
+    /// assert_eq!((count, events.checkpoint().items), (1_200, 1_200));
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate<M: Paginated>(&self, method: M) -> Items<M::Item> {
+        Items::typed(self.clone(), method)
     }
 
-    async fn execute(
-        &self,
-        method: &str,
-        params: Vec<(String, String)>,
-        files: Vec<FilePart>,
-        write: bool,
-    ) -> Result<HttpResponse, Failed> {
-        let span = tracing::info_span!(
-            "mailru.call",
-            method = method,
-            outcome = tracing::field::Empty
-        );
-        let result = async {
-            let request = self.build_request(method, params, files, write)?;
-            self.with_retries(request, write).await
-        }
-        .instrument(span.clone())
-        .await;
-        span.record("outcome", outcome(&result));
-        result
-    }
-
-    async fn execute_raw(
-        &self,
-        method: &str,
-        params: Vec<(String, String)>,
-        files: Vec<FilePart>,
-        write: bool,
-    ) -> Result<RawResponse> {
-        match self.execute(method, params, files, write).await {
-            Ok(resp) => Ok(raw(&resp)),
-            Err(Failed::Answered(resp)) => Ok(raw(&resp)),
-            Err(Failed::Other(e)) => Err(e),
-        }
-    }
-
-    /// The signed parameter set of a call.
-    fn signed_params(
-        &self,
-        method: &str,
-        user: Vec<(String, String)>,
-    ) -> Result<Vec<(String, String)>> {
-        if let Some((k, _)) = user.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
-            return Err(Error::InvalidRequest(format!(
-                "parameter `{k}` is set by the session; do not pass it"
-            )));
-        }
-        let session = &self.inner.session;
-        let circuit = session.circuit()?;
-        let app_id = session.app_id().unwrap_or_default();
-        let mut params = Vec::with_capacity(user.len() + 5);
-        params.push(("method".to_owned(), method.to_owned()));
-        params.push(("app_id".to_owned(), app_id.to_string()));
-        if let Some(token) = session.access_token() {
-            params.push(("session_key".to_owned(), token.expose().to_owned()));
-        }
-        if let Some(secure) = circuit.secure_param() {
-            params.push(("secure".to_owned(), secure.to_owned()));
-        }
-        params.extend(user);
-        let sig = session
-            .with_credentials(|creds| creds.sign(circuit, &params))?
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        params.push(("sig".to_owned(), sig.to_string()));
-        if circuit == Circuit::ClientServer && session.access_token().is_none() {
-            return Err(Error::InvalidRequest(
-                "the client-server circuit needs an access token".to_owned(),
-            ));
-        }
-        Ok(params)
-    }
-
-    fn build_request(
-        &self,
-        method: &str,
-        params: Vec<(String, String)>,
-        files: Vec<FilePart>,
-        write: bool,
-    ) -> Result<HttpRequest> {
-        let params = self.signed_params(method, params)?;
-        let mut url = self.inner.endpoints.api.clone();
-        let mut headers = HeaderMap::new();
-        if !files.is_empty() {
-            let (content_type, body) = multipart(&params, &files);
-            headers.insert(CONTENT_TYPE, content_type);
-            return Ok(HttpRequest {
-                method: HttpMethod::POST,
-                url,
-                headers,
-                body,
-            });
-        }
-        let encoded = encode(&params);
-        if write || encoded.len() > MAX_QUERY {
-            headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            );
-            return Ok(HttpRequest {
-                method: HttpMethod::POST,
-                url,
-                headers,
-                body: Bytes::from(encoded),
-            });
-        }
-        url.set_query(Some(&encoded));
-        Ok(HttpRequest {
-            method: HttpMethod::GET,
-            url,
-            headers,
-            body: Bytes::new(),
-        })
-    }
-
-    /// Sends with per-attempt and total timeouts, retrying as the policy decides.
-    async fn with_retries(
-        &self,
-        request: HttpRequest,
-        write: bool,
-    ) -> Result<HttpResponse, Failed> {
-        let options = &self.inner.options;
-        let start = Instant::now();
-        let deadline = options.total_timeout.map(|t| start + t);
-        let mut attempt = 1;
-        loop {
-            let mut limit = options.attempt_timeout;
-            if let Some(deadline) = deadline {
-                limit = limit.min(deadline.saturating_duration_since(Instant::now()));
-            }
-            let result =
-                match tokio::time::timeout(limit, self.inner.transport.send(request.clone())).await
-                {
-                    Ok(Ok(resp)) => classify(resp),
-                    Ok(Err(e)) => Err(Failed::Other(e)),
-                    Err(_) => Err(Failed::Other(Error::Timeout(limit))),
-                };
-            let failure = match result {
-                Ok(resp) => {
-                    self.inner.budget.refund();
-                    return Ok(resp);
-                }
-                Err(f) => f,
-            };
-            let error = failure.error();
-            let decision = retry_decision(
-                &options.retry,
-                attempt,
-                &error,
-                write,
-                self.inner.budget.available(),
-                jitter(),
-            );
-            let Decision::RetryAfter(delay) = decision else {
-                return Err(failure);
-            };
-            if let Some(deadline) = deadline
-                && Instant::now() + delay >= deadline
-            {
-                return Err(match failure {
-                    Failed::Other(Error::Timeout(_)) => {
-                        Failed::Other(Error::Timeout(options.total_timeout.unwrap_or(limit)))
-                    }
-                    other => other,
-                });
-            }
-            if !self.inner.budget.try_spend() {
-                return Err(failure);
-            }
-            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
-            tokio::time::sleep(delay).await;
-            attempt += 1;
+    /// How a call of `method` (by name) is sent and retried.
+    pub(crate) fn target(&self, method: &str) -> Target {
+        match self.method_info(method) {
+            Some(info) => Target::of(&info),
+            // Not in the catalog: it may be a write, so it is not repeated.
+            None => Target {
+                retry_safe: false,
+                post: false,
+                non_empty: false,
+            },
         }
     }
 }
 
-/// `domain/nick` of the public endpoint: a lower-case domain (`mail`, `community`, ...) and a
-/// nick of letters, digits, `.`, `_` and `-`; nothing that could leave the endpoint's path.
-fn valid_profile_path(domain: &str, nick: &str) -> bool {
-    !domain.is_empty()
-        && domain.bytes().all(|b| b.is_ascii_lowercase())
-        && !nick.is_empty()
-        && nick != "."
-        && nick != ".."
-        && nick
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
-
-/// A failed attempt: with the response when one arrived (raw mode returns it).
-#[derive(Debug)]
-enum Failed {
-    Answered(Box<HttpResponse>),
-    Other(Error),
-}
-
-impl Failed {
-    fn error(&self) -> Error {
-        match self {
-            Failed::Answered(resp) => answered_error(resp),
-            Failed::Other(e) => clone_error(e),
-        }
-    }
-}
-
-impl From<Failed> for Error {
-    fn from(f: Failed) -> Self {
-        match f {
-            Failed::Answered(resp) => answered_error(&resp),
-            Failed::Other(e) => e,
-        }
-    }
-}
-
-impl From<Error> for Failed {
-    fn from(e: Error) -> Self {
-        Failed::Other(e)
-    }
-}
-
-fn clone_error(e: &Error) -> Error {
-    match e {
-        Error::Transport(s) => Error::Transport(s.clone()),
-        Error::Timeout(d) => Error::Timeout(*d),
-        Error::TooLarge(n) => Error::TooLarge(*n),
-        Error::InvalidRequest(s) => Error::InvalidRequest(s.clone()),
-        other => Error::Transport(other.to_string()),
-    }
-}
-
-/// The error an answered-but-failed response stands for.
-fn answered_error(resp: &HttpResponse) -> Error {
-    if let Some((code, message)) = api_error(&resp.body) {
-        return Error::api(code, message);
-    }
-    Error::Http {
-        status: resp.status,
-        body_start: body_start(&resp.body),
-    }
-}
-
-/// `{"error": {"error_code": N, "error_msg": "..."}}`, whatever the HTTP status.
-fn api_error(body: &[u8]) -> Option<(i64, String)> {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        error: Inner,
-    }
-    #[derive(serde::Deserialize)]
-    struct Inner {
-        error_code: Value,
-        #[serde(default)]
-        error_msg: Option<String>,
-    }
-    // Cheap pre-check: most successful bodies are arrays or lack the key.
-    if !body.windows(10).any(|w| w == b"error_code") {
-        return None;
-    }
-    let env: Envelope = serde_json::from_slice(body).ok()?;
-    let code = match env.error.error_code {
-        Value::Number(n) => n.as_i64()?,
-        Value::String(s) => s.parse().ok()?,
-        _ => return None,
-    };
-    Some((code, env.error.error_msg.unwrap_or_default()))
-}
-
-/// 200 without an error object → success; anything else → a failure with the response.
-fn classify(resp: HttpResponse) -> Result<HttpResponse, Failed> {
-    if resp.status == 200 && api_error(&resp.body).is_none() {
-        Ok(resp)
-    } else {
-        Err(Failed::Answered(Box::new(resp)))
-    }
-}
-
-fn raw(resp: &HttpResponse) -> RawResponse {
-    RawResponse {
-        status: resp.status,
-        body: String::from_utf8_lossy(&resp.body).into_owned(),
-    }
-}
-
-fn outcome<T>(result: &Result<T, impl std::fmt::Debug>) -> &'static str {
-    if result.is_ok() { "ok" } else { "error" }
-}
-
-fn collect<I>(params: I) -> Vec<(String, String)>
-where
-    I: IntoIterator,
-    I::Item: Param,
-{
-    params
+fn typed_request<M: Method>(method: &M) -> Result<CallRequest<'static>> {
+    let params = method
+        .params()
         .into_iter()
-        .map(|p| (p.key().to_owned(), p.value().to_owned()))
-        .collect()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    CallRequest::new(
+        M::INFO.name,
+        params,
+        method.files(),
+        M::INFO.access == Access::Write,
+    )
 }
 
-fn encode(params: &[(String, String)]) -> String {
-    let mut s = Serializer::new(String::new());
-    for (k, v) in params {
-        s.append_pair(k, v);
+fn checked_decode<T: serde::de::DeserializeOwned>(target: &Target, body: &[u8]) -> Result<T> {
+    if target.non_empty && is_empty(body) {
+        return Err(Error::EmptyResponse);
     }
-    s.finish()
+    decode(body)
 }
 
-fn is_empty(body: &[u8]) -> bool {
-    let t = body.trim_ascii();
-    t.is_empty() || t == b"{}" || t == b"[]"
-}
-
-/// Deserializes a success body, reporting the JSON path of a failure.
-pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-        body_start: body_start(body),
-    })
-}
-
-/// A multipart/form-data body: every parameter as a text part (they are signed), then the
-/// files (not signed).
-fn multipart(params: &[(String, String)], files: &[FilePart]) -> (HeaderValue, Bytes) {
-    let boundary = format!("mailru-{:016x}", (jitter() * u64::MAX as f64) as u64);
-    let mut body = Vec::new();
-    for (k, v) in params {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for f in files {
-        let name = f.file_name.replace(['"', '\r', '\n'], "_");
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{name}\"\r\nContent-Type: {}\r\n\r\n",
-                f.field, f.content_type
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(&f.bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("multipart/form-data"));
-    (content_type, Bytes::from(body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn api_errors_are_found_whatever_the_status_and_code_type() {
-        let body = br#"{"error":{"error_code":104,"error_msg":"Incorrect signature","error_token":"NONE","extended":null}}"#;
-        assert_eq!(
-            api_error(body),
-            Some((104, "Incorrect signature".to_owned()))
-        );
-        assert_eq!(
-            api_error(br#"{"error":{"error_code":"3"}}"#),
-            Some((3, String::new()))
-        );
-        assert_eq!(api_error(br#"[{"uid":"1"}]"#), None);
-        assert_eq!(api_error(br#"{"error":"invalid_grant"}"#), None);
-        let ok = HttpResponse {
-            status: 200,
-            headers: HeaderMap::new(),
-            body: Bytes::from_static(br#"{"error":{"error_code":1,"error_msg":"x"}}"#),
-        };
-        assert!(matches!(classify(ok), Err(Failed::Answered(_))));
-    }
-
-    #[test]
-    fn profile_paths_cannot_leave_the_public_endpoint() {
-        assert!(valid_profile_path("mail", "ivan.petrov"));
-        assert!(valid_profile_path("community", "rust_lovers"));
-        for (d, n) in [
-            ("http:", "/evil.example"),
-            ("mail", ".."),
-            ("mail", "%2e%2e"),
-            ("Mail", "x"),
-            ("mail", "a/b"),
-            ("", "x"),
-        ] {
-            assert!(!valid_profile_path(d, n), "{d}/{n}");
-        }
-    }
-
-    #[test]
-    fn empty_bodies() {
-        assert!(is_empty(b""));
-        assert!(is_empty(b" {} "));
-        assert!(is_empty(b"[]"));
-        assert!(!is_empty(b"[1]"));
-    }
-
-    #[test]
-    fn decode_reports_the_path() {
-        #[derive(serde::Deserialize, Debug)]
-        struct U {
-            #[allow(dead_code)]
-            uid: u64,
-        }
-        let err = decode::<Vec<U>>(br#"[{"uid":1},{"uid":"x"}]"#).unwrap_err();
-        match err {
-            Error::Decode { path, .. } => assert_eq!(path, "[1].uid"),
-            other => panic!("{other:?}"),
+/// What an answered call gives the raw and decoding paths.
+impl Answer {
+    pub(crate) fn into_raw(self) -> Result<RawResponse> {
+        match self {
+            Answer::Ok(resp) | Answer::Failed(resp, _) => Ok(RawResponse::from_http(&resp)),
+            Answer::Error(e) => Err(e),
         }
     }
 }

@@ -2,24 +2,40 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod catalog;
 mod client;
+mod dispatch;
 mod endpoints;
+mod envelope;
 mod error;
 mod method;
 pub mod methods;
 pub mod models;
 mod namespaces;
+mod paging;
+mod params;
+mod public;
+mod request;
 mod retry;
 mod secret;
 mod session;
+mod text;
 mod transport;
 
-pub use client::{Api, ApiBuilder, RawResponse, is_write_method};
+pub use catalog::{Access, Evidence, ItemKey, MethodInfo, Paging, Signing, catalog, method_info};
+pub use client::{Api, ApiBuilder};
 pub use endpoints::Endpoints;
-pub use error::{ApiErrorKind, Error, Result};
+pub use envelope::RawResponse;
+pub use error::{ApiErrorKind, Cause, Error, PaginationError, Result, TransportKind};
 pub use mailru_sign::Circuit;
-pub use method::{Call, FilePart, Method};
+pub use method::{Call, FilePart, Method, Paginated};
+pub use namespaces::{
+    Audio, Events, Friends, Guestbook, Mail, Messages, Notifications, Photos, Stream, Users,
+};
+pub use paging::{Checkpoint, Cursor, DEFAULT_PAGE_SIZE, Items, Pager, Pages};
+pub use params::{IntoParams, ParamValue};
 pub use retry::{Decision, RetryPolicy, retry_decision};
 pub use secret::{AccessToken, Password, PrivateKey, RefreshToken, SecretKey};
-pub use session::Session;
+pub use session::{Session, SessionSource};
+pub use text::sanitize;
 pub use transport::{HttpRequest, HttpResponse, HyperTransport, HyperTransportBuilder, Transport};

@@ -1,23 +1,36 @@
-//! Methods as values: a type knows its name, its parameters and its output.
+//! Methods as values: a type knows its catalog entry, its parameters and its output.
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use crate::catalog::MethodInfo;
 use crate::client::Api;
+use crate::envelope::RawResponse;
 use crate::error::Result;
+use crate::paging::{Items, Pages};
 
-/// A REST method: name, parameters exactly as the user set them, and the output type.
+/// A REST method: its catalog entry, parameters exactly as the user set them, and the
+/// output type.
 ///
 /// Every method of the catalog has a type in [`methods`](crate::methods); implement this
-/// trait for anything else and call it with [`Api::send`].
+/// trait for anything else and call it with [`Api::send`]:
+///
+/// ```
+/// use mailru_api::{Method, MethodInfo};
+///
+/// struct TopTracks;
+///
+/// impl Method for TopTracks {
+///     const INFO: &'static MethodInfo = &MethodInfo::read("audios.top");
+///     type Output = serde_json::Value;
+///     fn params(&self) -> Vec<(&'static str, String)> {
+///         Vec::new()
+///     }
+/// }
+/// ```
 pub trait Method: Send + Sync {
-    /// The platform's name, e.g. `friends.get`.
-    const NAME: &'static str;
-    /// Changes state on the platform: sent as POST, not retried unless the retry policy
-    /// allows writes.
-    const WRITE: bool = false;
-    /// Whether an empty answer (`{}`, `[]`, nothing) is an error for this method.
-    const NON_EMPTY: bool = false;
+    /// Name, read or write, paging, privilege, empty-answer policy.
+    const INFO: &'static MethodInfo;
     /// What the method returns; `serde_json::Value` where the shape is unknown.
     type Output: DeserializeOwned;
 
@@ -31,8 +44,15 @@ pub trait Method: Send + Sync {
     }
 }
 
+/// A method whose answer is one page of a longer list: walk it whole with
+/// [`Api::paginate`] (or `.items()` / `.pages()` on the call).
+pub trait Paginated: Method<Output = Vec<Self::Item>> + Clone + 'static {
+    /// One item of a page.
+    type Item: DeserializeOwned + Send + 'static;
+}
+
 /// A file part of a multipart upload (`img_file`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct FilePart {
     /// The form field, e.g. `img_file`.
     pub field: &'static str,
@@ -44,8 +64,19 @@ pub struct FilePart {
     pub bytes: Bytes,
 }
 
+impl std::fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilePart")
+            .field("field", &self.field)
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// A method bound to a client, from the namespaced accessors
-/// (`api.friends().get().ext(true).send().await`).
+/// (`api.friends().get().send().await`).
 #[derive(Debug, Clone)]
 pub struct Call<'a, M> {
     pub(crate) api: &'a Api,
@@ -58,7 +89,8 @@ impl<'a, M: Method> Call<'a, M> {
         Call { api, method }
     }
 
-    /// Sends the call.
+    /// Sends the call. For a paginated method this is **one page**: use
+    /// [`items`](Self::items) or [`pages`](Self::pages) for the whole list.
     ///
     /// # Errors
     /// Any [`Error`](crate::Error) of [`Api::send`].
@@ -69,8 +101,8 @@ impl<'a, M: Method> Call<'a, M> {
     /// Sends the call and returns the raw body, API errors included.
     ///
     /// # Errors
-    /// Transport errors and timeouts only.
-    pub async fn send_raw(self) -> Result<crate::client::RawResponse> {
+    /// Only when no response arrived or the request is invalid.
+    pub async fn send_raw(self) -> Result<RawResponse> {
         self.api.send_raw(&self.method).await
     }
 
@@ -81,10 +113,22 @@ impl<'a, M: Method> Call<'a, M> {
 
     /// Changes the method value with `f` (for setters not mirrored on `Call`).
     #[must_use]
-    pub fn map(self, f: impl FnOnce(M) -> M) -> Self {
+    pub fn map<N: Method>(self, f: impl FnOnce(M) -> N) -> Call<'a, N> {
         Call {
             api: self.api,
             method: f(self.method),
         }
+    }
+}
+
+impl<M: Paginated> Call<'_, M> {
+    /// Every item of every page, lazily (see [`Api::paginate`]).
+    pub fn items(self) -> Items<M::Item> {
+        self.api.paginate(self.method)
+    }
+
+    /// Every page, lazily (see [`Api::paginate`]).
+    pub fn pages(self) -> Pages<M::Item> {
+        self.api.paginate(self.method).pages()
     }
 }

@@ -15,7 +15,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Largest backoff. Default 5 s.
     pub max_delay: Duration,
-    /// Retry write methods too (they may then take effect twice). Default no.
+    /// Retry write methods and methods outside the catalog too (they may then take effect
+    /// twice). Default no.
     pub retry_writes: bool,
 }
 
@@ -60,7 +61,7 @@ pub enum Decision {
 /// use mailru_api::{Decision, Error, RetryPolicy, retry_decision};
 ///
 /// let policy = RetryPolicy::default();
-/// let err = Error::Transport("reset".into());
+/// let err = Error::Timeout(Duration::from_secs(1));
 /// assert_eq!(
 ///     retry_decision(&policy, 1, &err, false, true, 0.5),
 ///     Decision::RetryAfter(Duration::from_millis(100)),
@@ -161,7 +162,10 @@ mod tests {
     use super::*;
 
     fn transport() -> Error {
-        Error::Transport("x".into())
+        Error::transport(
+            crate::TransportKind::Send,
+            std::io::Error::new(std::io::ErrorKind::ConnectionReset, "x"),
+        )
     }
 
     #[test]
@@ -207,12 +211,12 @@ mod tests {
             retry_decision(&writes, 1, &transport(), true, true, 0.5),
             Decision::RetryAfter(_)
         ));
-        let api104 = Error::api(104, "Incorrect signature".into());
+        let api104 = Error::api(104, "Incorrect signature");
         assert_eq!(
             retry_decision(&p, 1, &api104, false, true, 0.5),
             Decision::GiveUp
         );
-        let api3 = Error::api(3, "Service Unavailable".into());
+        let api3 = Error::api(3, "Service Unavailable");
         assert!(matches!(
             retry_decision(&p, 1, &api3, false, true, 0.5),
             Decision::RetryAfter(_)

@@ -1,9 +1,68 @@
-//! Credentials and the session kinds aiomailru users know: public, token, client, server.
+//! Credentials and the session kinds aiomailru users know: public, token, client, server;
+//! and where a client gets its session before each attempt.
 
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
 use mailru_sign::{Circuit, Credentials};
 
 use crate::error::{Error, Result};
 use crate::secret::{AccessToken, PrivateKey, SecretKey};
+
+/// Where an [`Api`](crate::Api) gets the session it signs each attempt with.
+///
+/// A fixed [`Session`] is the default. `mailru-auth` provides a source that renews the
+/// access token shortly before it expires and once after the platform answers 102, so
+/// that every call path (typed, dynamic, raw, pagers, batches) renews the same way.
+///
+/// ```
+/// use std::sync::Arc;
+/// use async_trait::async_trait;
+/// use mailru_api::{Result, Session, SessionSource};
+///
+/// /// Reads the session from somewhere else before every attempt.
+/// #[derive(Debug)]
+/// struct FromVault(Arc<Session>);
+///
+/// #[async_trait]
+/// impl SessionSource for FromVault {
+///     async fn session(&self) -> Result<Arc<Session>> {
+///         Ok(self.0.clone())
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait SessionSource: Send + Sync + fmt::Debug {
+    /// The session for the next attempt.
+    ///
+    /// # Errors
+    /// [`Error::Session`] when none can be had (e.g. a renewal failed and the token
+    /// expired).
+    async fn session(&self) -> Result<Arc<Session>>;
+
+    /// The platform answered 102 (authorization failed) to an attempt signed with
+    /// `rejected`. Return the session to retry the call with, once, or `None` to give
+    /// the 102 to the caller (the default).
+    ///
+    /// # Errors
+    /// [`Error::Session`] when a renewal was tried and failed.
+    async fn rejected(&self, rejected: &Arc<Session>) -> Result<Option<Arc<Session>>> {
+        let _ = rejected;
+        Ok(None)
+    }
+}
+
+/// The default source: always the same session.
+#[derive(Debug)]
+pub(crate) struct FixedSession(pub(crate) Arc<Session>);
+
+#[async_trait]
+impl SessionSource for FixedSession {
+    async fn session(&self) -> Result<Arc<Session>> {
+        Ok(self.0.clone())
+    }
+}
 
 /// Who calls and how requests are signed.
 ///
@@ -161,16 +220,14 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidRequest`] for a public session, or naming the missing credentials.
     pub fn circuit(&self) -> Result<Circuit> {
-        self.with_credentials(|creds| creds.choose_circuit(self.forced))?
-            .map_err(|e| Error::InvalidRequest(e.to_string()))
+        Ok(self.with_credentials(|creds| creds.choose_circuit(self.forced))??)
     }
 
     /// Runs `f` with the borrowed signing credentials.
     pub(crate) fn with_credentials<T>(&self, f: impl FnOnce(&Credentials<'_>) -> T) -> Result<T> {
         let Some(app_id) = self.app_id else {
-            return Err(Error::InvalidRequest(
-                "a public session cannot call REST methods; use a token, client or server session"
-                    .to_owned(),
+            return Err(Error::invalid(
+                "a public session cannot call REST methods; use a token, client or server session",
             ));
         };
         let app = app_id.to_string();

@@ -56,8 +56,7 @@ async fn requests_go_through_the_configured_proxy() {
         .transport(HyperTransport::builder().proxy(proxy_url).build())
         .build()
         .unwrap();
-    let none: [(&str, &str); 0] = [];
-    let me = api.call("users.getInfo", none).await.unwrap();
+    let me = api.call("users.getInfo", ()).await.unwrap();
     assert_eq!(me[0]["uid"], accounts::DEMO_UID.to_string());
     let target = emu.base_url().trim_start_matches("http://").to_owned();
     let seen = seen.lock().unwrap().clone();

@@ -4,7 +4,7 @@ use mailru_api::Session;
 use url::Url;
 
 use crate::error::AuthError;
-use crate::oauth::OAuth;
+use crate::oauth::{OAuth, full_scope};
 use crate::token::Token;
 
 /// The code grant (aiomailru's `CodeSession`): send the browser to
@@ -52,11 +52,12 @@ impl<'a> CodeGrant<'a> {
         CodeGrant {
             oauth,
             redirect_uri: redirect_uri.to_owned(),
-            scope: Vec::new(),
+            scope: full_scope(),
         }
     }
 
-    /// Privileges to ask for.
+    /// Privileges to ask for; the default is [`FULL_SCOPE`](crate::FULL_SCOPE). `&[]` asks
+    /// for the base access only.
     #[must_use]
     pub fn scope(mut self, scope: &[&str]) -> Self {
         self.scope = scope.iter().map(|s| (*s).to_owned()).collect();
@@ -119,9 +120,11 @@ impl<'a> CodeGrant<'a> {
             ("code", code),
             ("redirect_uri", &self.redirect_uri),
         ];
-        self.oauth
-            .token_request(&self.oauth.endpoints.code_token, &fields, &self.scope)
-            .await
+        let json = self
+            .oauth
+            .token_request(&self.oauth.endpoints.code_token, &fields)
+            .await?;
+        Token::from_json(&json, &self.scope, None)
     }
 
     /// Exchanges and returns a client-server session (aiomailru's `CodeClientSession`).

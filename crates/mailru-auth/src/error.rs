@@ -36,6 +36,18 @@ pub enum AuthError {
     /// A form the flow needs is missing or malformed.
     #[error("malformed page: {0}")]
     MalformedPage(String),
+    /// A token answer (token endpoint or redirect fragment) lacks what a token needs.
+    #[error("malformed token: {0}")]
+    MalformedToken(String),
+    /// A redirect the flow will not follow: to another origin than the platform's, or
+    /// from https down to http. `url` has no query or fragment.
+    #[error("refused redirect to {url}: {reason}")]
+    RefusedRedirect {
+        /// Scheme, host and path of the target.
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
     /// The `state` returned to the redirect URI is not the one sent (possible CSRF).
     #[error("the returned state does not match the one sent")]
     StateMismatch,
@@ -79,6 +91,8 @@ impl AuthError {
             AuthError::TooManyRedirects(_) => "too_many_redirects",
             AuthError::UnexpectedPage { .. } => "unexpected_page",
             AuthError::MalformedPage(_) => "malformed_page",
+            AuthError::MalformedToken(_) => "malformed_token",
+            AuthError::RefusedRedirect { .. } => "refused_redirect",
             AuthError::StateMismatch => "state_mismatch",
             AuthError::MissingCode(_) => "missing_code",
             AuthError::TokenEndpoint { .. } => "token_endpoint",

@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::browser::{Browser, location};
 use crate::error::AuthError;
-use crate::oauth::OAuth;
+use crate::oauth::{OAuth, full_scope};
 use crate::page::{Page, Redirect, classify, classify_redirect, fill_login, safe_url, title};
 use crate::token::{Cookies, Token};
 
@@ -56,7 +56,7 @@ impl<'a> ImplicitGrant<'a> {
             oauth,
             email: email.trim().to_owned(),
             password,
-            scope: Vec::new(),
+            scope: full_scope(),
             cookies: None,
             max_hops: DEFAULT_MAX_HOPS,
             attempts: 1,
@@ -64,7 +64,9 @@ impl<'a> ImplicitGrant<'a> {
         }
     }
 
-    /// Privileges to ask for (`stream`, `messages`, `photos`, ...).
+    /// Privileges to ask for (`stream`, `messages`, `photos`, ...); the default is
+    /// [`FULL_SCOPE`](crate::FULL_SCOPE), as aiomailru's. `&[]` asks for the base access
+    /// only.
     #[must_use]
     pub fn scope(mut self, scope: &[&str]) -> Self {
         self.scope = scope.iter().map(|s| (*s).to_owned()).collect();
@@ -145,12 +147,29 @@ impl<'a> ImplicitGrant<'a> {
         url
     }
 
-    /// Whether the password may be posted to `action`: the authorize endpoint's origin, or
-    /// the platform's login host.
+    /// Whether the password may be posted to `action`: only to the platform's login
+    /// origin ([`Endpoints::login`](mailru_api::Endpoints::login)), never to whatever a
+    /// page's form says.
     fn trusted_action(&self, action: &Url) -> bool {
-        let origin = action.origin();
-        origin == self.oauth.endpoints.authorize.origin()
-            || (action.scheme() == "https" && action.host_str() == Some("auth.mail.ru"))
+        action.origin() == self.oauth.endpoints.login.origin()
+    }
+
+    /// Whether a redirect may be followed: to the dialog's or the login form's origin
+    /// only, and never from https down to http (an http hop could hand the user a token
+    /// of its own: login CSRF).
+    fn follow(&self, from: &Url, to: &Url) -> Result<(), AuthError> {
+        let e = &self.oauth.endpoints;
+        let refuse = |reason| AuthError::RefusedRedirect {
+            url: safe_url(to),
+            reason,
+        };
+        if from.scheme() == "https" && to.scheme() != "https" {
+            return Err(refuse("it leaves https"));
+        }
+        if to.origin() != e.authorize.origin() && to.origin() != e.login.origin() {
+            return Err(refuse("it leaves the platform"));
+        }
+        Ok(())
     }
 
     async fn login_once(&self) -> Result<Token, AuthError> {
@@ -171,6 +190,7 @@ impl<'a> ImplicitGrant<'a> {
                     Redirect::FailedLogin => return Err(AuthError::InvalidCredentials),
                     Redirect::Blocked => return Err(AuthError::UserBlocked),
                     Redirect::Follow(next) => {
+                        self.follow(&url, &next)?;
                         url = next;
                         resp = browser.get(&url).await?;
                         continue;

@@ -9,13 +9,13 @@ mod error;
 mod implicit;
 mod oauth;
 pub mod page;
-mod refreshing;
+mod renewing;
 mod token;
 
 pub use app::App;
 pub use code::{CodeGrant, new_state};
 pub use error::AuthError;
 pub use implicit::{DEFAULT_MAX_HOPS, ImplicitGrant};
-pub use oauth::OAuth;
-pub use refreshing::{DEFAULT_MARGIN, RefreshingApi};
+pub use oauth::{FULL_SCOPE, OAuth, RefreshFrom, full_scope};
+pub use renewing::{DEFAULT_BACKOFF, DEFAULT_MARGIN, RenewingSession};
 pub use token::{Cookies, Token};

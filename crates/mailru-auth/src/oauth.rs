@@ -6,7 +6,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method};
-use mailru_api::{Api, Endpoints, HttpRequest, HyperTransport, Password, Session, Transport};
+use mailru_api::{
+    Api, Endpoints, HttpRequest, HyperTransport, Password, RefreshToken, Session, Transport,
+};
 use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
@@ -15,7 +17,17 @@ use crate::app::App;
 use crate::code::CodeGrant;
 use crate::error::AuthError;
 use crate::implicit::ImplicitGrant;
+use crate::renewing::RenewingSession;
 use crate::token::Token;
+
+/// Every privilege the platform has a scope for (aiomailru's "full scope"): what the
+/// implicit and code grants ask for unless told otherwise.
+pub const FULL_SCOPE: [&str; 5] = ["photos", "guestbook", "stream", "messages", "events"];
+
+/// [`FULL_SCOPE`] as owned strings.
+pub fn full_scope() -> Vec<String> {
+    FULL_SCOPE.iter().map(|s| (*s).to_owned()).collect()
+}
 
 /// Where and how the grants talk to the platform.
 ///
@@ -41,8 +53,48 @@ pub struct OAuth {
 /// Default time for one request of a flow (a page, a form post, a token request).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// What a refresh starts from: a [`Token`] (its uid, scope and cookies are kept when the
+/// answer lacks them) or a bare refresh token (aiomailru's `RefreshSession`).
+#[derive(Debug, Clone)]
+pub enum RefreshFrom<'a> {
+    /// A token with a refresh token.
+    Token(&'a Token),
+    /// Only the refresh token.
+    RefreshToken(RefreshToken),
+}
+
+impl<'a> From<&'a Token> for RefreshFrom<'a> {
+    fn from(token: &'a Token) -> Self {
+        RefreshFrom::Token(token)
+    }
+}
+
+impl From<RefreshToken> for RefreshFrom<'_> {
+    fn from(token: RefreshToken) -> Self {
+        RefreshFrom::RefreshToken(token)
+    }
+}
+
+impl From<&RefreshToken> for RefreshFrom<'_> {
+    fn from(token: &RefreshToken) -> Self {
+        RefreshFrom::RefreshToken(token.clone())
+    }
+}
+
+impl From<&str> for RefreshFrom<'_> {
+    fn from(token: &str) -> Self {
+        RefreshFrom::RefreshToken(RefreshToken::new(token))
+    }
+}
+
+impl From<String> for RefreshFrom<'_> {
+    fn from(token: String) -> Self {
+        RefreshFrom::RefreshToken(RefreshToken::new(token))
+    }
+}
+
 impl OAuth {
-    /// The real platform's https endpoints and the default transport.
+    /// The real platform's endpoints and the default transport.
     pub fn new(app: App) -> Self {
         OAuth {
             app,
@@ -57,10 +109,7 @@ impl OAuth {
     /// # Errors
     /// [`AuthError::Api`] with an invalid-request error for a malformed URL.
     pub fn with_base_url(app: App, base: &str) -> Result<Self, AuthError> {
-        Ok(OAuth {
-            endpoints: Endpoints::single_origin(base)?,
-            ..OAuth::new(app)
-        })
+        Ok(OAuth::new(app).with_endpoints(Endpoints::single_origin(base)?))
     }
 
     /// The endpoints and transport of an existing REST client.
@@ -71,6 +120,14 @@ impl OAuth {
             transport: api.transport(),
             timeout: DEFAULT_TIMEOUT,
         }
+    }
+
+    /// Uses these endpoints (e.g. [`Endpoints::hosts`] for an emulator that serves each
+    /// platform host on its own origin).
+    #[must_use]
+    pub fn with_endpoints(mut self, endpoints: Endpoints) -> Self {
+        self.endpoints = endpoints;
+        self
     }
 
     /// Uses another transport.
@@ -97,17 +154,20 @@ impl OAuth {
         &self.endpoints
     }
 
-    /// The implicit grant through the HTML login form (aiomailru's `ImplicitSession`).
+    /// The implicit grant through the HTML login form (aiomailru's `ImplicitSession`),
+    /// asking for the [`FULL_SCOPE`] unless `.scope(..)` says less.
     pub fn implicit(&self, email: &str, password: impl Into<Password>) -> ImplicitGrant<'_> {
         ImplicitGrant::new(self, email, password.into())
     }
 
-    /// The authorization-code grant for a site with `redirect_uri`.
+    /// The authorization-code grant for a site with `redirect_uri`, asking for the
+    /// [`FULL_SCOPE`] unless `.scope(..)` says less.
     pub fn code(&self, redirect_uri: &str) -> CodeGrant<'_> {
         CodeGrant::new(self, redirect_uri)
     }
 
-    /// The password grant (aiomailru's `PasswordSession`): `username` is the full e-mail.
+    /// The password grant (aiomailru's `PasswordSession`): `username` is the full e-mail;
+    /// pass `&FULL_SCOPE` for every privilege.
     ///
     /// # Errors
     /// [`AuthError::TokenEndpoint`] with `invalid_grant` for a wrong password or a blocked
@@ -128,21 +188,31 @@ impl OAuth {
             ("password", password.expose()),
             ("scope", &scope.join(" ")),
         ];
-        self.token_request(&self.endpoints.token, &fields, &scope)
-            .await
+        let json = self.token_request(&self.endpoints.token, &fields).await?;
+        Token::from_json(&json, &scope, None)
     }
 
-    /// The refresh grant (aiomailru's `RefreshSession`): a new access token; the refresh
-    /// token, scope and cookies are kept.
+    /// The refresh grant (aiomailru's `RefreshSession`): a new access token, from a
+    /// [`Token`] or from a bare refresh token (`oauth.refresh("c5b0…")`). From a token,
+    /// its refresh token, scope and cookies are kept, and its uid when the answer has no
+    /// `x_mailru_vid`.
     ///
     /// # Errors
     /// [`AuthError::NoRefreshToken`]; [`AuthError::TokenEndpoint`] with `invalid_grant` for
-    /// a revoked or unknown refresh token.
-    pub async fn refresh(&self, token: &Token) -> Result<Token, AuthError> {
-        let refresh = token
-            .refresh_token
-            .as_ref()
-            .ok_or(AuthError::NoRefreshToken)?;
+    /// a revoked or unknown refresh token; [`AuthError::MalformedToken`] when a bare
+    /// refresh token's answer does not say whose token it is.
+    pub async fn refresh<'a>(&self, from: impl Into<RefreshFrom<'a>>) -> Result<Token, AuthError> {
+        let from = from.into();
+        let (refresh, previous) = match &from {
+            RefreshFrom::Token(token) => (
+                token
+                    .refresh_token
+                    .clone()
+                    .ok_or(AuthError::NoRefreshToken)?,
+                Some(*token),
+            ),
+            RefreshFrom::RefreshToken(r) => (r.clone(), None),
+        };
         let secret = self.client_secret()?;
         // decisions.md: refresh needs no `sig`.
         let fields = [
@@ -151,29 +221,32 @@ impl OAuth {
             ("refresh_token", refresh.expose()),
             ("client_secret", secret.expose()),
         ];
-        let mut fresh = self
-            .token_request(&self.endpoints.token, &fields, &token.scope)
-            .await?;
+        let json = self.token_request(&self.endpoints.token, &fields).await?;
+        let scope = previous.map(|t| t.scope.clone()).unwrap_or_default();
+        let mut fresh = Token::from_json(&json, &scope, previous.map(|t| t.uid))?;
         if fresh.refresh_token.is_none() {
-            fresh.refresh_token = token.refresh_token.clone();
+            fresh.refresh_token = Some(refresh);
         }
-        fresh.cookies = token.cookies.clone();
+        fresh.cookies = previous.and_then(|t| t.cookies.clone());
         Ok(fresh)
     }
 
-    /// A REST client of `token` with this OAuth's endpoints and transport.
+    /// A REST client of `session` with this OAuth's endpoints and transport.
     ///
     /// # Errors
     /// When the app's keys fit no circuit.
     pub fn api(&self, session: Session) -> Result<Api, AuthError> {
-        let allow_http = [&self.endpoints.api, &self.endpoints.token]
-            .iter()
-            .any(|u| u.scheme() == "http");
         Ok(Api::builder(session)
             .endpoints(self.endpoints.clone())
-            .allow_http(allow_http)
+            .allow_http(self.endpoints.uses_http())
             .shared_transport(self.transport.clone())
             .build()?)
+    }
+
+    /// A session of `token` that renews itself; configure it, then get a client with
+    /// [`RenewingSession::api`].
+    pub fn renewing(&self, token: Token) -> RenewingSession {
+        RenewingSession::new(self.clone(), token)
     }
 
     fn client_secret(&self) -> Result<mailru_api::SecretKey, AuthError> {
@@ -182,13 +255,12 @@ impl OAuth {
         })
     }
 
-    /// POSTs a form to a token endpoint and reads the token or the OAuth error.
+    /// POSTs a form to a token endpoint and returns the token JSON, or the OAuth error.
     pub(crate) async fn token_request(
         &self,
         endpoint: &Url,
         fields: &[(&str, &str)],
-        scope: &[String],
-    ) -> Result<Token, AuthError> {
+    ) -> Result<Value, AuthError> {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
@@ -220,13 +292,12 @@ impl OAuth {
         match (resp.status, json) {
             // An OAuth error object wins whatever the status (some answers are 200).
             (_, Some(v)) if v["error"].is_string() => Err(AuthError::TokenEndpoint {
-                error: v["error"].as_str().unwrap_or_default().to_owned(),
-                description: v["error_description"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
+                error: mailru_api::sanitize(v["error"].as_str().unwrap_or_default()),
+                description: mailru_api::sanitize(
+                    v["error_description"].as_str().unwrap_or_default(),
+                ),
             }),
-            (200, Some(v)) => Token::from_json(&v, scope),
+            (200, Some(v)) => Ok(v),
             // The body is never quoted: a token endpoint's body may carry tokens.
             (status, _) => Err(AuthError::Api(mailru_api::Error::Http {
                 status,

@@ -163,7 +163,9 @@ pub fn classify(html: &str) -> Page {
     Page::Unknown { title: title(html) }
 }
 
-/// Classifies a redirect target. `success` is the standalone redirect URI.
+/// Classifies a redirect target. `success` is the standalone redirect URI: only a redirect
+/// to exactly it (scheme, host, port, path) is taken for the token; a look-alike on
+/// another host or scheme is just a redirect (which the flow then refuses to follow).
 pub fn classify_redirect(location: &Url, success: &Url) -> Redirect {
     let query = |key: &str| {
         location
@@ -171,14 +173,17 @@ pub fn classify_redirect(location: &Url, success: &Url) -> Redirect {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.into_owned())
     };
-    if query("error").as_deref() == Some("access_denied") {
-        return Redirect::Declined;
-    }
-    if location.path() == success.path()
+    // Only a redirect to exactly the success page carries a token worth believing.
+    let at_success = location.origin() == success.origin() && location.path() == success.path();
+    if at_success
         && let Some(fragment) = location.fragment()
         && fragment.contains("access_token=")
     {
         return Redirect::Token(fragment.to_owned());
+    }
+    // A refusal ends the flow wherever it comes from: believing it costs nothing.
+    if query("error").as_deref() == Some("access_denied") {
+        return Redirect::Declined;
     }
     if location.path().ends_with("/recovery") {
         return Redirect::Blocked;

@@ -75,7 +75,7 @@ impl<'de> Deserialize<'de> for Cookies {
 ///     "access_token": "be6ef89965d58e56dec21acb9b62bdaa",
 ///     "refresh_token": "c5b0d1e7a3f2498c9e6d7b1a2f3c4d5e",
 ///     "expires_in": 86400, "token_type": "bearer", "x_mailru_vid": "1324730981306483817",
-/// }), &[])?;
+/// }), &[], None)?;
 /// assert_eq!(token.uid, 1324730981306483817);
 /// assert!(!format!("{token:?}").contains("be6ef899"));
 /// # Ok::<(), mailru_auth::AuthError>(())
@@ -141,17 +141,26 @@ fn text(v: &Value, key: &str) -> Option<String> {
 
 impl Token {
     /// A token from the token endpoint's JSON (or the fragment's fields as JSON strings).
+    /// `uid` is used when the answer has no `x_mailru_vid` (a refresh answer may omit it:
+    /// the token still belongs to the same user).
     ///
     /// # Errors
-    /// [`AuthError::MalformedPage`] when `access_token` or `x_mailru_vid` is missing.
-    pub fn from_json(v: &Value, scope: &[String]) -> Result<Token, AuthError> {
-        let access = text(v, "access_token")
-            .ok_or_else(|| AuthError::MalformedPage("the token has no access_token".to_owned()))?;
-        let uid = text(v, "x_mailru_vid")
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| {
-                AuthError::MalformedPage("the token has no valid x_mailru_vid".to_owned())
-            })?;
+    /// [`AuthError::MalformedToken`] when `access_token` is missing, or `x_mailru_vid` is
+    /// missing and no `uid` is given, or is not a uid.
+    pub fn from_json(v: &Value, scope: &[String], uid: Option<u64>) -> Result<Token, AuthError> {
+        let access = text(v, "access_token").ok_or_else(|| {
+            AuthError::MalformedToken("the answer has no access_token".to_owned())
+        })?;
+        let uid = match text(v, "x_mailru_vid") {
+            Some(vid) => vid.parse().map_err(|_| {
+                AuthError::MalformedToken("the answer's x_mailru_vid is not a uid".to_owned())
+            })?,
+            None => uid.ok_or_else(|| {
+                AuthError::MalformedToken(
+                    "the answer has no x_mailru_vid and the token's owner is not known".to_owned(),
+                )
+            })?,
+        };
         // A server-sent lifetime is clamped: a huge value must not overflow the clock.
         let expires_in = text(v, "expires_in")
             .and_then(|s| s.parse::<u64>().ok())
@@ -172,12 +181,12 @@ impl Token {
     /// (`access_token=…&refresh_token=…&expires_in=86400&token_type=bearer&x_mailru_vid=…`).
     ///
     /// # Errors
-    /// As [`from_json`](Self::from_json).
+    /// As [`from_json`](Self::from_json), with no fallback uid.
     pub fn from_fragment(fragment: &str, scope: &[String]) -> Result<Token, AuthError> {
         let map: serde_json::Map<String, Value> = url::form_urlencoded::parse(fragment.as_bytes())
             .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
             .collect();
-        Token::from_json(&Value::Object(map), scope)
+        Token::from_json(&Value::Object(map), scope, None)
     }
 
     /// Seconds until expiry (0 when expired).

@@ -5,14 +5,13 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use futures::future::join_all;
 use http::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, SET_COOKIE};
 use http::{HeaderMap, Method};
 use mailru_api::{
     Circuit, HttpRequest, HttpResponse, HyperTransport, Password, Session, Transport,
 };
 use mailru_auth::page::{Page, classify, fill_login};
-use mailru_auth::{App, AuthError, OAuth, RefreshingApi, Token, new_state};
+use mailru_auth::{App, AuthError, OAuth, Token, new_state};
 use mailru_emulator::accounts::*;
 use mailru_emulator::{Emulator, EmulatorHandle, Fault, FaultKind, LoggedRequest, MASK};
 use serde_json::Value;
@@ -38,13 +37,6 @@ async fn setup() -> (EmulatorHandle, OAuth) {
         .expect("the emulator starts");
     let oauth = OAuth::with_base_url(app(), emu.base_url()).expect("the emulator URL is valid");
     (emu, oauth)
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
 }
 
 /// The uid of the first user of a `users.getInfo` answer.
@@ -92,10 +84,6 @@ fn refreshes(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
     log.iter()
         .filter(|r| r.path == "/oauth/token" && r.param("grant_type") == Some("refresh_token"))
         .collect()
-}
-
-fn rest_calls(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
-    log.iter().filter(|r| r.path == "/platform/api").collect()
 }
 
 fn is_token_endpoint(e: &AuthError, expected: &str) -> bool {
@@ -225,7 +213,11 @@ async fn implicit_login_of_the_demo_user_gives_a_working_token() {
         "a new session is issued"
     );
     assert!(token.expires_in() > 86_000 && token.expires_in() <= 86_400);
-    assert!(token.scope.is_empty());
+    assert_eq!(
+        token.scope,
+        mailru_auth::full_scope(),
+        "the full scope by default"
+    );
     assert!(token.cookies.is_some(), "the browser cookies are kept");
     assert_token_works(&oauth, &token).await;
 
@@ -252,6 +244,31 @@ async fn implicit_login_of_the_demo_user_gives_a_working_token() {
     assert_eq!(first.param("response_type"), Some("token"));
     let redirect = format!("{}/oauth/success.html", emu.base_url());
     assert_eq!(first.param("redirect_uri"), Some(redirect.as_str()));
+    // aiomailru asks for every privilege; so do we unless told otherwise.
+    assert_eq!(
+        first.param("scope"),
+        Some("photos guestbook stream messages events")
+    );
+}
+
+#[test]
+fn the_standalone_redirect_uri_is_the_specs() {
+    // spec §5.2: http, not https (it is never fetched; only compared with redirects).
+    let oauth = OAuth::new(app());
+    assert_eq!(
+        oauth.endpoints().success.as_str(),
+        "http://connect.mail.ru/oauth/success.html"
+    );
+    let grant = oauth.code("https://example.org/cb");
+    let url = grant.authorize_url("s");
+    let scope = url.query_pairs().find(|(k, _)| k == "scope").unwrap().1;
+    assert_eq!(scope, "photos guestbook stream messages events");
+    let less = oauth.code("https://example.org/cb").scope(&["stream"]);
+    let url = less.authorize_url("s");
+    assert!(
+        url.query_pairs()
+            .any(|(k, v)| k == "scope" && v == "stream")
+    );
 }
 
 #[tokio::test]
@@ -769,6 +786,47 @@ async fn refresh_issues_a_new_access_token_and_retires_the_old_one() {
 }
 
 #[tokio::test]
+async fn refresh_from_a_bare_refresh_token_string() {
+    let (emu, oauth) = setup().await;
+    let token = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &["stream"])
+        .await
+        .unwrap();
+    let bare = token.refresh_token.clone().unwrap();
+    emu.clear_requests();
+    let fresh = oauth
+        .refresh(bare.expose())
+        .await
+        .expect("aiomailru's RefreshSession");
+    assert_eq!(fresh.uid, DEMO_UID, "the uid comes from x_mailru_vid");
+    assert_eq!(fresh.refresh_token, Some(bare));
+    assert_ne!(fresh.access_token, token.access_token);
+    assert_eq!(refreshes(&emu.requests()).len(), 1);
+    assert_token_works(&oauth, &fresh).await;
+}
+
+#[tokio::test]
+async fn a_refresh_answer_without_x_mailru_vid_keeps_the_uid() {
+    let oauth = canned(
+        200,
+        r#"{"access_token":"fresh","expires_in":86400,"token_type":"bearer"}"#,
+    );
+    let old = Token::from_json(
+        &serde_json::json!({"access_token": "old", "refresh_token": "r", "x_mailru_vid": "77"}),
+        &["stream".to_owned()],
+        None,
+    )
+    .unwrap();
+    let fresh = oauth.refresh(&old).await.expect("no x_mailru_vid is fine");
+    assert_eq!((fresh.uid, fresh.access_token.expose()), (77, "fresh"));
+    assert_eq!(fresh.refresh_token, old.refresh_token, "kept when not sent");
+    assert_eq!(fresh.scope, old.scope);
+    // From a bare refresh token there is no uid to keep: a typed error.
+    let err = oauth.refresh("r").await.unwrap_err();
+    assert!(matches!(err, AuthError::MalformedToken(_)), "{err:?}");
+}
+
+#[tokio::test]
 async fn refresh_failures() {
     let (emu, oauth) = setup().await;
     let mut token = oauth
@@ -782,110 +840,6 @@ async fn refresh_failures() {
     token.refresh_token = None;
     let err = oauth.refresh(&token).await.unwrap_err();
     assert!(matches!(err, AuthError::NoRefreshToken), "{err:?}");
-}
-
-// ---------------------------------------------------------------------------------------
-// The self-refreshing client.
-
-async fn password_token(oauth: &OAuth) -> Token {
-    oauth
-        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &["stream"])
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn an_expired_token_is_refreshed_before_the_call() {
-    let (emu, oauth) = setup().await;
-    let mut token = password_token(&oauth).await;
-    token.expires_at = now() - 10;
-    let api = RefreshingApi::new(oauth.clone(), token.clone(), None).unwrap();
-    emu.clear_requests();
-    let v = api
-        .call("users.getInfo", NONE)
-        .await
-        .expect("the call succeeds");
-    assert_eq!(first_uid(&v), DEMO_UID);
-    let log = emu.requests();
-    assert_eq!(refreshes(&log).len(), 1, "{log:#?}");
-    assert_eq!(
-        log[0].path, "/oauth/token",
-        "the refresh comes first: {log:#?}"
-    );
-    let rest = rest_calls(&log);
-    assert_eq!(rest.len(), 1, "no call with the stale token: {log:#?}");
-    assert_eq!(rest[0].status, Some(200));
-    let current = api.token().await;
-    assert_ne!(current.access_token, token.access_token);
-    assert!(current.expires_in() > 86_000);
-    // A second call uses the fresh token without refreshing again.
-    emu.clear_requests();
-    api.call("users.getInfo", NONE).await.unwrap();
-    assert!(refreshes(&emu.requests()).is_empty());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_calls_share_one_refresh_after_error_102() {
-    let (emu, oauth) = setup().await;
-    let token = password_token(&oauth).await;
-    let api =
-        RefreshingApi::new(oauth.clone(), token.clone(), Some(Circuit::ClientServer)).unwrap();
-    // The platform expires the token; the client still thinks it valid.
-    assert!(emu.expire_token(token.access_token.expose()));
-    emu.clear_requests();
-    let calls = (0..20).map(|_| {
-        let api = api.clone();
-        async move { api.call("users.getInfo", NONE).await }
-    });
-    let results = join_all(calls).await;
-    for r in &results {
-        let v = r.as_ref().expect("every call succeeds");
-        assert_eq!(first_uid(v), DEMO_UID);
-    }
-    let log = emu.requests();
-    assert_eq!(refreshes(&log).len(), 1, "exactly one refresh: {log:#?}");
-    let rest = rest_calls(&log);
-    let ok = rest.iter().filter(|r| r.status == Some(200)).count();
-    let stale = rest.iter().filter(|r| r.error_code == Some(102)).count();
-    assert_eq!(ok, 20, "{log:#?}");
-    assert!(
-        stale >= 1,
-        "at least one call met the expired token: {log:#?}"
-    );
-    assert_eq!(ok + stale, rest.len());
-
-    let current = api.token().await;
-    assert_ne!(current.access_token, token.access_token);
-    assert_eq!(current.refresh_token, token.refresh_token);
-    assert_token_works(&oauth, &current).await;
-    assert_eq!(
-        rest_error_code(&oauth, token.client_session(oauth.app())).await,
-        Some(102)
-    );
-}
-
-#[tokio::test]
-async fn a_refresh_that_fails_is_reported() {
-    let (emu, oauth) = setup().await;
-    let token = password_token(&oauth).await;
-    let api =
-        RefreshingApi::new(oauth.clone(), token.clone(), Some(Circuit::ServerServer)).unwrap();
-    assert!(emu.revoke_token(token.access_token.expose()));
-    let err = api.call("users.getInfo", NONE).await.unwrap_err();
-    assert!(is_token_endpoint(&err, "invalid_grant"), "{err:?}");
-    // Other API errors pass through without a refresh.
-    emu.clear_requests();
-    let fresh = password_token(&oauth).await;
-    let api = RefreshingApi::new(oauth.clone(), fresh, None).unwrap();
-    let err = api
-        .call("users.getInfo", [("uids", "not-a-number")])
-        .await
-        .unwrap_err();
-    match &err {
-        AuthError::Api(e) => assert_eq!(e.api_code(), Some(100), "{err:?}"),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-    assert!(refreshes(&emu.requests()).is_empty());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1146,51 +1100,4 @@ async fn a_server_that_never_answers_times_out() {
     );
     assert!(err.is_transient());
     assert!(started.elapsed() < Duration::from_secs(5));
-}
-
-#[tokio::test]
-async fn tokens_shorter_lived_than_the_margin_are_not_refreshed_before_every_call() {
-    let emu = Emulator::builder()
-        .token_ttl(Duration::from_secs(10))
-        .start()
-        .await
-        .unwrap();
-    let oauth = OAuth::with_base_url(app(), emu.base_url()).unwrap();
-    let token = oauth
-        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
-        .await
-        .unwrap();
-    let api = RefreshingApi::new(oauth, token, None).unwrap();
-    let none: [(&str, &str); 0] = [];
-    for _ in 0..5 {
-        api.call("users.isAppUser", none).await.unwrap();
-    }
-    let refreshes = emu
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/oauth/token" && r.param("grant_type") == Some("refresh_token"))
-        .count();
-    assert_eq!(
-        refreshes, 1,
-        "one early refresh, then the fresh token is used"
-    );
-}
-
-#[tokio::test]
-async fn a_token_without_refresh_token_is_used_until_it_expires() {
-    let (emu, oauth) = setup().await;
-    let mut token = oauth
-        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
-        .await
-        .unwrap();
-    token.refresh_token = None;
-    token.expires_at = now() + 30; // inside the 60 s margin, still valid
-    let api = RefreshingApi::new(oauth, token, None).unwrap();
-    let none: [(&str, &str); 0] = [];
-    api.call("users.isAppUser", none).await.unwrap();
-    assert!(
-        emu.requests()
-            .iter()
-            .all(|r| r.path != "/oauth/token" || r.param("grant_type") == Some("password"))
-    );
 }

@@ -471,14 +471,19 @@ fn redirects_of_the_flow_are_classified() {
         classify_redirect(&u(&format!("{success}#{fragment}")), &success),
         Redirect::Token(fragment.to_owned())
     );
-    // The real platform's success page (another host, same path) also carries the token.
-    assert_eq!(
-        classify_redirect(
-            &u("http://connect.mail.ru/oauth/success.html#access_token=z&x_mailru_vid=1"),
-            &success
-        ),
-        Redirect::Token("access_token=z&x_mailru_vid=1".to_owned())
-    );
+    // A success page on another host or scheme carries no token worth believing (an
+    // http hop could plant its own: login CSRF).
+    for elsewhere in [
+        "http://connect.mail.ru/oauth/success.html#access_token=z&x_mailru_vid=1",
+        "https://127.0.0.1:1/oauth/success.html#access_token=z&x_mailru_vid=1",
+        "http://127.0.0.1:2/oauth/success.html#access_token=z&x_mailru_vid=1",
+    ] {
+        let url = u(elsewhere);
+        assert_eq!(
+            classify_redirect(&url, &success),
+            Redirect::Follow(url.clone())
+        );
+    }
     // Decline, on the success page or a site's redirect URI, with or without state.
     assert_eq!(
         classify_redirect(

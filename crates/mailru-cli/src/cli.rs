@@ -139,9 +139,9 @@ pub enum Command {
         /// Stop after N items.
         #[arg(long, value_name = "N")]
         max: Option<u64>,
-        /// Items per request.
-        #[arg(long, value_name = "N", default_value_t = 100)]
-        page_size: u32,
+        /// Items per request (default: a `limit=N` parameter, else 100).
+        #[arg(long, value_name = "N")]
+        page_size: Option<u32>,
     },
     /// Resolve a profile or community link to its uid and profile.
     Resolve {

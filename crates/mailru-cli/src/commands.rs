@@ -3,9 +3,10 @@
 use std::io::{IsTerminal, Write};
 
 use futures::StreamExt;
+use mailru::Pager;
 use mailru::api::{Error, Password};
 use mailru::auth::{AuthError, Token};
-use mailru::scrapers::{Pager, resolve};
+use mailru::scrapers::resolve;
 use mailru::sign::{Circuit, Credentials, canonical_string};
 use serde_json::json;
 
@@ -147,7 +148,7 @@ const NETWORK_HINT: &str =
     " (cannot reach the platform: check --base-url / MAILRU_BASE_URL and the network)";
 
 fn is_network(e: &Error) -> bool {
-    matches!(e, Error::Transport(_) | Error::Timeout(_))
+    matches!(e, Error::Transport { .. } | Error::Timeout(_))
 }
 
 /// Messages are one line on stderr: bodies quoted in errors may hold line breaks.
@@ -184,7 +185,7 @@ fn failure(e: &Error) -> Failure {
 
 async fn call(g: &Global, method: &str, params: &[String], raw: bool) -> Result<(), Failure> {
     let params = parse_params(params)?;
-    let api = g.api(g.session()?)?;
+    let api = g.api()?;
     if raw {
         let resp = api
             .call_raw(method, &params)
@@ -201,21 +202,21 @@ async fn all(
     method: &str,
     params: &[String],
     max: Option<u64>,
-    page_size: u32,
+    page_size: Option<u32>,
 ) -> Result<(), Failure> {
     let params = parse_params(params)?;
-    let api = g.api(g.session()?)?;
-    let mut pager = Pager::new(&api, method)
-        .map_err(|e| Failure::Other(format!("error: {e}; paginated methods: {}", paginated())))?
-        .page_size(page_size);
-    for (k, v) in &params {
-        pager = pager.param(k, v);
+    let api = g.api()?;
+    let mut items = Pager::new(&api, method)
+        .map_err(|e| Failure::Other(format!("error: {e}")))?
+        .params(&params)
+        .items();
+    if let Some(size) = page_size {
+        items = items.page_size(size);
     }
     if let Some(max) = max {
-        pager = pager.max_items(max);
+        items = items.max_items(max);
     }
     let progress = std::io::stderr().is_terminal();
-    let mut items = Box::pin(pager.items());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut count = 0u64;
@@ -235,14 +236,6 @@ async fn all(
     }
     out.flush()
         .map_err(|e| Failure::Other(format!("error: writing output: {e}")))
-}
-
-fn paginated() -> String {
-    mailru::scrapers::PAGINATED
-        .iter()
-        .map(|(m, _)| *m)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 async fn emulator(port: u16, seed: u64) -> Result<(), Failure> {

@@ -54,20 +54,30 @@ impl Global {
         }
     }
 
-    /// The REST session: the access token and uid from the options, else from the token
-    /// file; keys from the options; the circuit as chosen. Without a token: a sessionless
-    /// server-server session (public reads).
-    pub fn session(&self) -> Result<Session, Failure> {
-        let app_id = self.app_id()?;
-        let stored = self.stored_token()?;
-        let token = self
-            .access_token
-            .clone()
-            .or_else(|| stored.as_ref().map(|t| t.access_token.expose().to_owned()));
-        let uid = self.uid.or(stored.as_ref().map(|t| t.uid));
-        let mut session = match &token {
+    /// The REST client: with `--access-token`, a fixed session of the options; else with
+    /// a token file, a session that renews the stored token and saves every renewed one
+    /// back to the file; else, with a secret key, sessionless server-server calls (public
+    /// reads). Keys from the options; the circuit as chosen.
+    pub fn api(&self) -> Result<Api, Failure> {
+        let app = self.app()?;
+        let stored = match &self.access_token {
+            Some(_) => None,
+            None => self.stored_token()?,
+        };
+        if let (Some(token), Some(path)) = (stored, &self.token_file) {
+            check_circuit(&token.session(&app).with_circuit(self.circuit()))?;
+            let renewing = self
+                .oauth()?
+                .renewing(token)
+                .circuit(self.circuit())
+                .token_file(path.clone());
+            return renewing
+                .api()
+                .map_err(|e| Failure::Other(format!("error: {e}")));
+        }
+        let mut session = match &self.access_token {
             Some(t) => {
-                Session::token(app_id, AccessToken::new(t.as_str())).with_circuit(self.circuit())
+                Session::token(app.id, AccessToken::new(t.as_str())).with_circuit(self.circuit())
             }
             None => {
                 // A token file that was asked for but is missing is an error, not a
@@ -87,10 +97,10 @@ impl Global {
                             .to_owned(),
                     )
                 })?;
-                Session::server(app_id, SecretKey::new(secret))
+                Session::server(app.id, SecretKey::new(secret))
             }
         };
-        if let Some(uid) = uid {
+        if let Some(uid) = self.uid {
             session = session.with_uid(uid);
         }
         if let Some(k) = &self.private_key {
@@ -99,16 +109,11 @@ impl Global {
         if let Some(k) = &self.secret_key {
             session = session.with_secret_key(SecretKey::new(k.as_str()));
         }
-        session.circuit().map_err(|e| {
-            Failure::Other(format!(
-                "error: cannot sign requests: {e} (pass --private-key and --uid for the client \
-                 circuit, or --secret-key for the server circuit)"
-            ))
-        })?;
-        Ok(session)
+        check_circuit(&session)?;
+        self.api_of(session)
     }
 
-    pub fn api(&self, session: Session) -> Result<Api, Failure> {
+    fn api_of(&self, session: Session) -> Result<Api, Failure> {
         let mut builder = Api::builder(session);
         if let Some(base) = &self.base_url {
             builder = builder
@@ -122,8 +127,18 @@ impl Global {
 
     /// A client without credentials, for the public endpoint.
     pub fn public_api(&self) -> Result<Api, Failure> {
-        self.api(Session::public())
+        self.api_of(Session::public())
     }
+}
+
+/// Whether requests can be signed with `session`; says what to pass when not.
+fn check_circuit(session: &Session) -> Result<(), Failure> {
+    session.circuit().map(drop).map_err(|e| {
+        Failure::Other(format!(
+            "error: cannot sign requests: {e} (pass --private-key and --uid for the client \
+             circuit, or --secret-key for the server circuit)"
+        ))
+    })
 }
 
 /// `KEY=VALUE` arguments as pairs.

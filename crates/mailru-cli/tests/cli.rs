@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use mailru::auth::page::{Page, classify, fill_login};
 use mailru_emulator::accounts::*;
-use mailru_emulator::{Emulator, EmulatorHandle, LoggedRequest};
+use mailru_emulator::{Emulator, EmulatorHandle, Fault, FaultKind, LoggedRequest};
 use serde_json::Value;
 
 /// The documented worked example (spec of `mailru sign`).
@@ -1320,7 +1320,7 @@ async fn environment_variables_replace_the_flags() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_expired_token_fails_with_error_102_until_refreshed() {
+async fn an_expired_token_is_renewed_and_saved_back_to_the_token_file() {
     let emu = emulator().await;
     let dir = TempDir::new("expired");
     let file = dir.file("token.json");
@@ -1335,20 +1335,83 @@ async fn an_expired_token_fails_with_error_102_until_refreshed() {
         .unwrap()
         .to_owned();
     assert!(emu.expire_token(&access), "the emulator knows the token");
+    emu.clear_requests();
 
-    let call = mailru(keys_args(&emu)).args(["call", "users.getInfo", "--token-file", &file]);
-    let run = call.clone().run().await;
-    run.expect_code(1);
-    assert!(run.stderr_line().starts_with("error 102: "), "{run:#?}");
-
+    let run = mailru(keys_args(&emu))
+        .args(["call", "users.getInfo", "--token-file", &file])
+        .run()
+        .await;
+    run.expect_code(0);
+    assert_eq!(uid_of(&run.json()[0]["uid"]), DEMO_UID);
+    let renewed = read_json(&file);
+    assert_ne!(renewed["access_token"].as_str(), Some(access.as_str()));
+    assert_private(&file);
+    let log = emu.requests();
+    let refreshes = log
+        .iter()
+        .filter(|r| r.path == "/oauth/token" && r.param("grant_type") == Some("refresh_token"))
+        .count();
+    assert_eq!(refreshes, 1, "{log:#?}");
+    // The saved token is the one that works now: the next call renews nothing.
+    emu.clear_requests();
     mailru(keys_args(&emu))
-        .args(["refresh", "--token-file", &file])
+        .args(["call", "users.getInfo", "--token-file", &file])
         .run()
         .await
         .expect_code(0);
-    let run = call.run().await;
+    assert!(emu.requests().iter().all(|r| r.path != "/oauth/token"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_with_an_expiring_token_finishes_and_leaves_the_renewed_token_in_the_file() {
+    let emu = Emulator::builder()
+        .seed(7)
+        .token_ttl(Duration::from_secs(2))
+        .start()
+        .await
+        .unwrap();
+    let dir = TempDir::new("expiring");
+    let file = dir.file("token.json");
+    mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD])
+        .args(["--grant", "password", "--token-file", &file])
+        .run()
+        .await
+        .expect_code(0);
+    let first = read_json(&file)["access_token"].clone();
+    // Every page takes 300 ms: the 12 pages outlive a token or two.
+    emu.inject(
+        Fault::new(FaultKind::Delay { ms: 300 })
+            .target("stream.getByAuthor")
+            .times(1_000),
+    );
+    let run = mailru(keys_args(&emu))
+        .args(["all", "stream.getByAuthor", "--token-file", &file])
+        .args([format!("uid={BIG_COMMUNITY_UID}")])
+        .run()
+        .await;
     run.expect_code(0);
-    assert_eq!(uid_of(&run.json()[0]["uid"]), DEMO_UID);
+    let ids: HashSet<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!((run.stdout.lines().count(), ids.len()), (1_200, 1_200));
+    let saved = read_json(&file);
+    assert_ne!(saved["access_token"], first, "the renewed token was saved");
+    assert_private(&file);
+    emu.clear_faults();
+    // The file drives the next run.
+    mailru(keys_args(&emu))
+        .args(["call", "users.isAppUser", "--token-file", &file])
+        .run()
+        .await
+        .expect_code(0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -159,6 +159,20 @@ async fn bad_sessions_give_102() {
         )
         .await;
     assert_eq!(r.error_code(), Some(102));
+    // A retired session signed by its owner, on a method whose `uid` names someone else
+    // (stream.getByAuthor of a community): the platform cannot attribute it, 102 (the
+    // client renews on 102; a 104 would look like a key problem).
+    let community = BIG_COMMUNITY_UID.to_string();
+    let r = env
+        .call_as(
+            Circuit::Client,
+            "0123456789abcdef0123456789abcdef",
+            &DEMO_UID.to_string(),
+            "stream.getByAuthor",
+            &[("uid", &community)],
+        )
+        .await;
+    assert_eq!(r.error_code(), Some(102));
     // Unknown session, server-server.
     let r = env
         .call_as(

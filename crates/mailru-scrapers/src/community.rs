@@ -1,10 +1,9 @@
 //! Profile and community links, and a community's stream.
 
-use futures::Stream;
-use mailru_api::{Api, Error, Result};
+use mailru_api::methods::stream::GetByAuthor;
+use mailru_api::models::StreamItem;
+use mailru_api::{Api, Error, Items, Result};
 use serde_json::Value;
-
-use crate::pager::Pager;
 
 /// A link resolved through the public endpoint.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +37,9 @@ pub fn profile_path(link: &str) -> Result<String> {
             let host_end = rest.find('/').unwrap_or(rest.len());
             let host = &rest[..host_end];
             if !(host.ends_with("mail.ru") || host.ends_with("appsmail.ru")) {
-                return Err(Error::InvalidRequest(format!(
-                    "`{link}` is not a my.mail.ru link"
+                return Err(Error::invalid(format!(
+                    "`{}` is not a my.mail.ru link",
+                    mailru_api::sanitize(link)
                 )));
             }
             rest = &rest[host_end..];
@@ -66,8 +66,9 @@ pub fn profile_path(link: &str) -> Result<String> {
         (Some(d), Some(n)) if valid(d) && valid(n) && d.chars().all(|c| c.is_ascii_lowercase()) => {
             Ok(format!("{d}/{n}"))
         }
-        _ => Err(Error::InvalidRequest(format!(
-            "`{link}` has no profile path like `mail/nick` or `community/name`"
+        _ => Err(Error::invalid(format!(
+            "`{}` has no profile path like `mail/nick` or `community/name`",
+            mailru_api::sanitize(link)
         ))),
     }
 }
@@ -78,7 +79,7 @@ pub fn profile_path(link: &str) -> Result<String> {
 /// [`Error::InvalidRequest`] for a malformed link; [`Error::Http`] 404 for an unknown name.
 pub async fn resolve(api: &Api, link: &str) -> Result<Resolved> {
     let path = profile_path(link)?;
-    let profile = api.public_profile(&path).await?;
+    let profile = api.public(&path, ()).await?;
     let uid = match &profile["uid"] {
         Value::String(s) => s.parse().ok(),
         Value::Number(n) => n.as_u64(),
@@ -87,15 +88,16 @@ pub async fn resolve(api: &Api, link: &str) -> Result<Resolved> {
     .ok_or_else(|| Error::Decode {
         path: "uid".to_owned(),
         message: "the public endpoint answered without a uid".to_owned(),
-        body_start: profile.to_string().chars().take(200).collect(),
+        body_start: mailru_api::sanitize(&profile.to_string()),
+        source: None,
     })?;
     Ok(Resolved { uid, path, profile })
 }
 
-/// Every event of a community (or user), newest first, as JSON. A closed community the
-/// caller is not a member of yields one [`Error::Api`] of kind `AccessDenied` (202).
-pub fn community_stream(api: &Api, uid: u64) -> impl Stream<Item = Result<Value>> + Send + 'static {
-    Pager::with_paging(api, "stream.getByAuthor", crate::pager::Paging::SkipCursor)
-        .param("uid", &uid.to_string())
-        .items()
+/// Every event of a community (or user), newest first: `stream.getByAuthor` walked whole
+/// (aiomailru's `stream.getByAuthor` scraper). A closed community the caller is not a
+/// member of yields one [`Error::Api`] of kind `AccessDenied` (202). The stream has the
+/// checkpoints of every walk ([`Items::checkpoint`]).
+pub fn community_stream(api: &Api, uid: u64) -> Items<StreamItem> {
+    api.paginate(GetByAuthor::new().uid(uid))
 }

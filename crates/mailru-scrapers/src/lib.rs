@@ -4,8 +4,9 @@
 
 mod batch;
 mod community;
-mod pager;
 
-pub use batch::{CHUNK, Communities, DEFAULT_CONCURRENCY, Profiles, communities, profiles};
+pub use batch::{
+    CHUNK, Communities, CommunityFailure, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Profiles,
+    communities, profiles,
+};
 pub use community::{Resolved, community_stream, profile_path, resolve};
-pub use pager::{DEFAULT_PAGE_SIZE, PAGINATED, Pager, Paging, paging_of};

@@ -5,49 +5,51 @@
 //! | module | crate | what |
 //! |---|---|---|
 //! | [`sign`] | `mailru-sign` | request signatures, both circuits, verification |
-//! | [`api`] (and the crate root) | `mailru-api` | sessions, calls, typed methods and models, errors |
-//! | [`auth`] (feature `auth`) | `mailru-auth` | OAuth grants, login form, tokens, self-refresh |
-//! | [`scrapers`] (feature `scrapers`) | `mailru-scrapers` | paginated streams, batches, links |
+//! | [`api`] (and the crate root) | `mailru-api` | sessions, calls, typed methods and models, pagination, errors |
+//! | [`auth`] (feature `auth`) | `mailru-auth` | OAuth grants, login form, tokens, renewing sessions |
+//! | [`scrapers`] (feature `scrapers`) | `mailru-scrapers` | batches, community helpers, links |
 //! | [`emulator`] (feature `emulator`) | `mailru-emulator` | a local platform for tests |
 //!
 //! # A tour
 //!
-//! Log in through the login form, call methods typed or by name, walk a paginated method:
+//! Log in through the login form, let the session renew itself, call methods typed or by
+//! name, walk a paginated method whole:
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use futures::TryStreamExt;
+//! # async fn main() -> mailru::Result<()> {
+//! use mailru::methods::stream::GetByAuthor;
 //! use mailru::prelude::*;
-//! # use mailru_emulator::{Emulator, accounts};
+//! # use mailru_emulator::Emulator;
 //! # let emulator = Emulator::builder().start().await?;
 //! # let base_url = emulator.base_url();
 //!
 //! // 1. The app and the user (here: the emulator's seeded demo account).
 //! let app = App::new(423004).private_key("7815696ecbf1c96e6894b779456d330e");
 //! let oauth = OAuth::with_base_url(app, base_url)?; // OAuth::new(app) for the real platform
-//! let token = oauth.implicit("demo@mail.ru", "demo-password").scope(&["stream"]).login().await?;
+//! let token = oauth.implicit("demo@mail.ru", "demo-password").login().await?; // full scope
 //!
-//! // 2. A client signed client-server with that token.
-//! let api = oauth.api(token.client_session(oauth.app()))?;
+//! // 2. A client whose token renews itself (before expiry, and after error 102).
+//! let api = oauth.renewing(token).api()?;
 //! let me = api.users().get_info().send().await?;
 //! println!("hello, {}", me[0].first_name);
 //!
-//! // 3. Any method by name.
-//! let friends = api.call("friends.get", [("ext", "0")]).await?;
+//! // 3. Any method by name (`()` for no parameters).
+//! let installed = api.call("users.isAppUser", ()).await?;
 //!
-//! // 4. A whole paginated method as a stream.
-//! let events: Vec<serde_json::Value> = Pager::new(&api, "stream.getByAuthor")?
-//!     .param("uid", "5396991818946538245")
-//!     .max_items(300)
-//!     .items()
-//!     .try_collect()
-//!     .await?;
-//! assert_eq!(events.len(), 300);
+//! // 4. A whole paginated method as a typed, resumable stream.
+//! let mut events = api.paginate(GetByAuthor::new().uid(5396991818946538245u64));
+//! let mut count = 0;
+//! while let Some(event) = events.try_next().await? {
+//!     count += usize::from(!event.id().is_empty());
+//! }
+//! assert_eq!(count, 1_200);
+//! let _resume_later_from = events.checkpoint();
 //!
 //! // 5. Errors are typed.
-//! let closed = api.call("stream.getByAuthor", [("uid", "6018374650129384756")]).await;
+//! let closed = api.call("stream.getByAuthor", [("uid", 6018374650129384756u64)]).await;
 //! assert_eq!(closed.unwrap_err().api_kind(), Some(ApiErrorKind::AccessDenied));
+//! # let _ = installed;
 //! # Ok(()) }
 //! ```
 //!
@@ -70,21 +72,25 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod error;
+
+pub use error::{Error, Result};
+
 /// Request signatures: canonical string, both circuits, inference, verification.
 pub use mailru_sign as sign;
 
-/// The REST client: sessions, calls, typed methods and models, errors.
+/// The REST client: sessions, calls, typed methods and models, pagination, errors.
 pub use mailru_api as api;
 pub use mailru_api::{
-    AccessToken, Api, ApiErrorKind, Error, Method, Password, PrivateKey, RefreshToken, Result,
-    SecretKey, Session, methods, models,
+    AccessToken, Api, ApiErrorKind, Checkpoint, Items, Method, Pager, Pages, Paginated, Password,
+    PrivateKey, RefreshToken, SecretKey, Session, SessionSource, methods, models,
 };
 
-/// OAuth grants: implicit (login form), code, password, refresh; tokens; self-refresh.
+/// OAuth grants: implicit (login form), code, password, refresh; tokens; renewing sessions.
 #[cfg(feature = "auth")]
 pub use mailru_auth as auth;
 
-/// Paginated streams, batched calls, community helpers.
+/// Batched calls and community helpers.
 #[cfg(feature = "scrapers")]
 pub use mailru_scrapers as scrapers;
 
@@ -92,15 +98,15 @@ pub use mailru_scrapers as scrapers;
 #[cfg(feature = "emulator")]
 pub use mailru_emulator as emulator;
 
-/// The names most programs use.
+/// The names most programs use, the stream traits included (`try_next`, `try_collect`).
 pub mod prelude {
+    pub use crate::{Error, Result};
+    pub use futures::{StreamExt, TryStreamExt};
     pub use mailru_api::{
-        AccessToken, Api, ApiErrorKind, Error, Method, PrivateKey, SecretKey, Session,
+        AccessToken, Api, ApiErrorKind, Checkpoint, Method, Pager, PrivateKey, SecretKey, Session,
     };
     #[cfg(feature = "auth")]
-    pub use mailru_auth::{App, AuthError, OAuth, RefreshingApi, Token};
-    #[cfg(feature = "scrapers")]
-    pub use mailru_scrapers::Pager;
+    pub use mailru_auth::{App, AuthError, FULL_SCOPE, OAuth, RenewingSession, Token};
 }
 
 /// Keeps the examples of the workspace README compiling and true.

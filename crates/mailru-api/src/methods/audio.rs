@@ -7,7 +7,7 @@ use crate::models::Track;
 
 method! {
     /// A user's tracks.
-    Get = "audio.get" -> Vec<Track>;
+    Audio.get: Get = "audio.get" -> pages of Track;
     required {}
     optional {
         /// Whose tracks; default: the session owner.
@@ -24,7 +24,7 @@ method! {
 method! {
     /// A playable link to a track. The shape is unknown (spec §6.6), so the answer is
     /// untyped; the emulator sends `{"link": "<url>"}`.
-    Link = "audio.link" -> Value, non_empty = true;
+    Audio.link: Link = "audio.link" -> Value;
     required {
         /// The track id.
         mid: String => "mid",
@@ -34,7 +34,7 @@ method! {
 
 method! {
     /// Tracks whose title or performer matches a query.
-    Search = "audio.search" -> Vec<Track>;
+    Audio.search: Search = "audio.search" -> pages of Track;
     required {
         /// The query.
         query: String => "query",

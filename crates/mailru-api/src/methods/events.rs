@@ -4,7 +4,7 @@ use crate::models::Count;
 
 method! {
     /// New events in Мой Мир: `{"count": N}` (privilege `events`).
-    GetNewCount = "events.getNewCount" -> Count, non_empty = true;
+    Events.get_new_count: GetNewCount = "events.getNewCount" -> Count;
     required {}
     optional {
         /// The user; default: the session owner.

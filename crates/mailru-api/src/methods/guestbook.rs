@@ -6,7 +6,7 @@ use crate::models::GuestbookPost;
 
 method! {
     /// Posts of a user's guestbook, newest first.
-    Get = "guestbook.get" -> Vec<GuestbookPost>;
+    Guestbook.get: Get = "guestbook.get" -> pages of GuestbookPost;
     required {}
     optional {
         /// Whose guestbook; default: the session owner.
@@ -46,7 +46,7 @@ method! {
     /// );
     /// assert_eq!(post.files()[0].field, "img_file");
     /// ```
-    Post = "guestbook.post" -> Value, write = true;
+    Guestbook.post: Post = "guestbook.post" -> Value;
     required {
         /// Whose guestbook.
         uid: u64 => "uid",
@@ -78,6 +78,7 @@ method! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Access;
     use crate::{FilePart, Method};
     use bytes::Bytes;
 
@@ -101,7 +102,7 @@ mod tests {
         });
         let files = post.files();
         assert_eq!((files.len(), files[0].field), (1, "img_file"));
-        const { assert!(Post::WRITE && !Post::NON_EMPTY) };
-        assert_eq!(Post::NAME, "guestbook.post");
+        assert!(Post::INFO.access == Access::Write && !Post::INFO.non_empty);
+        assert_eq!(Post::INFO.name, "guestbook.post");
     }
 }

@@ -4,7 +4,7 @@ use crate::models::Count;
 
 method! {
     /// Unread e-mails in the session owner's mailbox: `{"count": N}`.
-    GetUnreadCount = "mail.getUnreadCount" -> Count, non_empty = true;
+    Mail.get_unread_count: GetUnreadCount = "mail.getUnreadCount" -> Count;
     required {}
     optional {}
 }

@@ -6,7 +6,7 @@ use crate::models::{Count, Message, Thread};
 
 method! {
     /// The session owner's conversations, newest first (privilege `messages`).
-    GetThreadsList = "messages.getThreadsList" -> Vec<Thread>;
+    Messages.get_threads_list: GetThreadsList = "messages.getThreadsList" -> pages of Thread;
     required {}
     optional {
         /// Conversations to skip.
@@ -18,7 +18,7 @@ method! {
 
 method! {
     /// The messages of one conversation, newest first.
-    GetThread = "messages.getThread" -> Vec<Message>;
+    Messages.get_thread: GetThread = "messages.getThread" -> pages of Message;
     required {
         /// The other participant.
         uid: u64 => "uid",
@@ -33,14 +33,14 @@ method! {
 
 method! {
     /// Unread private messages: `{"count": N}`.
-    GetUnreadCount = "messages.getUnreadCount" -> Count, non_empty = true;
+    Messages.get_unread_count: GetUnreadCount = "messages.getUnreadCount" -> Count;
     required {}
     optional {}
 }
 
 method! {
     /// Sends a private message. Untyped answer (decisions.md); the emulator sends `1`.
-    Post = "messages.post" -> Value, write = true;
+    Messages.post: Post = "messages.post" -> Value;
     required {
         /// The recipient.
         uid: u64 => "uid",

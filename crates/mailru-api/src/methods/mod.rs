@@ -1,24 +1,54 @@
-//! A type for every REST method of the catalog whose confidence is not "doubtful".
+//! A type for every REST method of the catalog whose evidence is not "doubtful".
 //!
 //! Required parameters are constructor arguments, optional ones are setters; a value
-//! serializes to exactly the parameters the user set. Send one with [`Api::send`](crate::Api::send),
-//! or reach it through the namespaced accessors (`api.friends().get()`).
+//! serializes to exactly the parameters the user set. Send one with
+//! [`Api::send`](crate::Api::send), walk a paginated one with
+//! [`Api::paginate`](crate::Api::paginate), or reach it through the namespaced accessors
+//! (`api.friends().get()`), which take the required parameters as arguments.
 //!
 //! ```
 //! use mailru_api::Method;
-//! use mailru_api::methods::friends;
+//! use mailru_api::methods::stream;
 //!
-//! let get = friends::Get::new().ext(true).offset(100u32);
-//! assert_eq!(get.params(), vec![("ext", "1".to_owned()), ("offset", "100".to_owned())]);
-//! assert_eq!(friends::Get::NAME, "friends.get");
+//! let get = stream::GetByAuthor::new().uid(5u64).limit(50u32);
+//! assert_eq!(get.params(), vec![("uid", "5".to_owned()), ("limit", "50".to_owned())]);
+//! assert_eq!(stream::GetByAuthor::INFO.name, "stream.getByAuthor");
 //! ```
 
-/// Defines a method type: struct, constructor, setters, [`Method`](crate::Method) impl and
-/// setters on [`Call`](crate::Call).
+/// Defines a method type from its catalog name: struct, constructor, setters,
+/// [`Method`](crate::Method) (and [`Paginated`](crate::Paginated)) impls, setters on
+/// [`Call`](crate::Call), and the accessor on its namespace. Whether the method pages is
+/// checked against the catalog at compile time.
 macro_rules! method {
     (
         $(#[$doc:meta])*
-        $name:ident = $api_name:literal -> $out:ty $(, write = $write:literal)? $(, non_empty = $ne:literal)?;
+        $ns:ident . $accessor:ident : $name:ident = $api_name:literal -> pages of $item:ty;
+        $($rest:tt)*
+    ) => {
+        method!(@define $(#[$doc])* $ns . $accessor : $name = $api_name -> Vec<$item>; $($rest)*);
+        impl $crate::Paginated for $name {
+            type Item = $item;
+        }
+        const _: () = assert!(
+            <$name as $crate::Method>::INFO.paging.is_paginated(),
+            "the catalog says this method does not page"
+        );
+    };
+    (
+        $(#[$doc:meta])*
+        $ns:ident . $accessor:ident : $name:ident = $api_name:literal -> $out:ty;
+        $($rest:tt)*
+    ) => {
+        method!(@define $(#[$doc])* $ns . $accessor : $name = $api_name -> $out; $($rest)*);
+        const _: () = assert!(
+            !<$name as $crate::Method>::INFO.paging.is_paginated(),
+            "the catalog says this method pages: declare it `-> pages of Item`"
+        );
+    };
+    (
+        @define
+        $(#[$doc:meta])*
+        $ns:ident . $accessor:ident : $name:ident = $api_name:literal -> $out:ty;
         required { $( $(#[$rdoc:meta])* $rfield:ident : $rty:ty => $rparam:literal ),* $(,)? }
         optional { $( $(#[$odoc:meta])* $ofield:ident : $oty:ty => $oparam:literal ),* $(,)? }
         $( files { $( $(#[$fdoc:meta])* $ffield:ident => $fparam:literal ),* $(,)? } )?
@@ -66,18 +96,16 @@ macro_rules! method {
         }
 
         impl $crate::Method for $name {
-            const NAME: &'static str = $api_name;
-            $( const WRITE: bool = $write; )?
-            $( const NON_EMPTY: bool = $ne; )?
+            const INFO: &'static $crate::MethodInfo = $crate::catalog::entry($api_name);
             type Output = $out;
 
             #[allow(unused_mut, clippy::vec_init_then_push)]
             fn params(&self) -> Vec<(&'static str, String)> {
                 let mut p = Vec::new();
-                $( p.push(($rparam, $crate::methods::ParamValue::to_param(&self.$rfield))); )*
+                $( p.push(($rparam, $crate::ParamValue::to_param(&self.$rfield))); )*
                 $(
                     if let Some(v) = &self.$ofield {
-                        p.push(($oparam, $crate::methods::ParamValue::to_param(v)));
+                        p.push(($oparam, $crate::ParamValue::to_param(v)));
                     }
                 )*
                 p
@@ -107,6 +135,13 @@ macro_rules! method {
                 }
             )*)?
         }
+
+        impl<'a> $crate::namespaces::$ns<'a> {
+            #[doc = concat!("`", $api_name, "`: see [`", stringify!($name), "`].")]
+            pub fn $accessor(self, $( $rfield: impl Into<$rty> ),*) -> $crate::Call<'a, $name> {
+                $crate::Call::new(self.api, $name::new($( $rfield ),*))
+            }
+        }
     };
 }
 
@@ -121,35 +156,7 @@ pub mod photos;
 pub mod stream;
 pub mod users;
 
-/// How a parameter value is written on the wire.
-pub trait ParamValue {
-    /// The raw value (signed as is).
-    fn to_param(&self) -> String;
-}
-
-impl ParamValue for String {
-    fn to_param(&self) -> String {
-        self.clone()
-    }
-}
-
-impl ParamValue for bool {
-    /// `1` / `0`: the platform's flags.
-    fn to_param(&self) -> String {
-        if *self { "1" } else { "0" }.to_owned()
-    }
-}
-
-macro_rules! display_param {
-    ($($t:ty),*) => {$(
-        impl ParamValue for $t {
-            fn to_param(&self) -> String {
-                self.to_string()
-            }
-        }
-    )*};
-}
-display_param!(u8, u16, u32, u64, i64);
+use crate::params::ParamValue;
 
 /// A comma-separated list of ids (`uids=1,2,3`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -7,7 +7,7 @@ use crate::methods::Ids;
 method! {
     /// Sends a notification to application users. Server-server circuit only; no session
     /// needed. Untyped answer (decisions.md); the emulator sends `1`.
-    Send = "notifications.send" -> Value, write = true;
+    Notifications.send: Send = "notifications.send" -> Value;
     required {
         /// The recipients.
         uids: Ids => "uids",

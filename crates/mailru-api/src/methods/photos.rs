@@ -7,7 +7,7 @@ use crate::models::{Album, Photo};
 
 method! {
     /// A user's photo albums.
-    GetAlbums = "photos.getAlbums" -> Vec<Album>;
+    Photos.get_albums: GetAlbums = "photos.getAlbums" -> Vec<Album>;
     required {}
     optional {
         /// Only these album ids.
@@ -19,7 +19,7 @@ method! {
 
 method! {
     /// The photos of an album.
-    Get = "photos.get" -> Vec<Photo>;
+    Photos.get: Get = "photos.get" -> pages of Photo;
     required {
         /// The album id, e.g. `_myphoto`.
         aid: String => "aid",
@@ -39,7 +39,7 @@ method! {
 method! {
     /// Creates an album (privilege `photos`). Untyped answer (decisions.md); the emulator
     /// sends `{"id": "<aid>"}` and requires a title.
-    CreateAlbum = "photos.createAlbum" -> Value, write = true;
+    Photos.create_album: CreateAlbum = "photos.createAlbum" -> Value;
     required {}
     optional {
         /// Album title.
@@ -77,7 +77,7 @@ method! {
     /// );
     /// assert_eq!(upload.files().len(), 1);
     /// ```
-    Upload = "photos.upload" -> Value, write = true;
+    Photos.upload: Upload = "photos.upload" -> Value;
     required {}
     optional {
         /// The target album (the emulator's default: `_myphoto`).
@@ -103,6 +103,7 @@ method! {
 mod tests {
     use super::*;
     use crate::Method;
+    use crate::catalog::Access;
     use bytes::Bytes;
 
     #[test]
@@ -117,7 +118,9 @@ mod tests {
         let up = Upload::new().theme("nature").img_file(file);
         assert_eq!(up.params(), vec![("theme", "nature".to_owned())]);
         assert_eq!(up.files()[0].field, "img_file");
-        const { assert!(Upload::WRITE && CreateAlbum::WRITE && !Get::WRITE) };
+        assert_eq!(Upload::INFO.access, Access::Write);
+        assert_eq!(CreateAlbum::INFO.access, Access::Write);
+        assert_eq!(Get::INFO.access, Access::Read);
         assert_eq!(
             Get::new("_myphoto").pids(vec!["1", "2"]).params(),
             vec![("aid", "_myphoto".to_owned()), ("pids", "1,2".to_owned())]

@@ -7,7 +7,7 @@ use crate::models::StreamItem;
 method! {
     /// The session owner's feed ("Что нового"): events of friends and communities, newest
     /// first.
-    Get = "stream.get" -> Vec<StreamItem>;
+    Stream.get: Get = "stream.get" -> pages of StreamItem;
     required {}
     optional {
         /// Cursor: the `id` of the last item already received.
@@ -22,7 +22,7 @@ method! {
 method! {
     /// Events authored by a user or a community, newest first; error 202 for a closed
     /// community.
-    GetByAuthor = "stream.getByAuthor" -> Vec<StreamItem>;
+    Stream.get_by_author: GetByAuthor = "stream.getByAuthor" -> pages of StreamItem;
     required {}
     optional {
         /// The author; default: the session owner.
@@ -39,7 +39,7 @@ method! {
 method! {
     /// Publishes an application event to the session owner's stream (privilege `stream`).
     /// The answer's shape is unknown (decisions.md); the emulator sends `{"id": "<event id>"}`.
-    Post = "stream.post" -> Value, write = true;
+    Stream.post: Post = "stream.post" -> Value;
     required {}
     optional {
         /// Text from the user.
@@ -64,7 +64,7 @@ method! {
 method! {
     /// Shares a link in the session owner's stream. Untyped answer (decisions.md); the
     /// emulator sends `{"id": "<event id>"}`.
-    Share = "stream.share" -> Value, write = true;
+    Stream.share: Share = "stream.share" -> Value;
     required {
         /// The shared link.
         url: String => "url",
@@ -84,7 +84,7 @@ method! {
 method! {
     /// Comments on an event. Untyped answer (decisions.md); the emulator sends
     /// `{"id": "<comment id>"}`.
-    Comment = "stream.comment" -> Value, write = true;
+    Stream.comment: Comment = "stream.comment" -> Value;
     required {
         /// The event's `thread_id`.
         thread_id: String => "thread_id",
@@ -96,7 +96,7 @@ method! {
 
 method! {
     /// Likes an event. Untyped answer (decisions.md); the emulator sends `1`.
-    Like = "stream.like" -> Value, write = true;
+    Stream.like: Like = "stream.like" -> Value;
     required {
         /// The event's `thread_id`.
         thread_id: String => "thread_id",
@@ -106,7 +106,7 @@ method! {
 
 method! {
     /// Takes a like back. Untyped answer (decisions.md); the emulator sends `1`.
-    Unlike = "stream.unlike" -> Value, write = true;
+    Stream.unlike: Unlike = "stream.unlike" -> Value;
     required {
         /// The event's `thread_id`.
         thread_id: String => "thread_id",
@@ -118,6 +118,7 @@ method! {
 mod tests {
     use super::*;
     use crate::Method;
+    use crate::catalog::Access;
 
     #[test]
     fn params_and_flags() {
@@ -142,7 +143,16 @@ mod tests {
             Comment::new("t", "x").params(),
             vec![("thread_id", "t".to_owned()), ("text", "x".to_owned())]
         );
-        const { assert!(Post::WRITE && Share::WRITE && Comment::WRITE && Like::WRITE && Unlike::WRITE) };
-        const { assert!(!Get::WRITE && !GetByAuthor::WRITE) };
+        for info in [
+            Post::INFO,
+            Share::INFO,
+            Comment::INFO,
+            Like::INFO,
+            Unlike::INFO,
+        ] {
+            assert_eq!(info.access, Access::Write, "{}", info.name);
+        }
+        assert_eq!(Get::INFO.access, Access::Read);
+        assert_eq!(GetByAuthor::INFO.access, Access::Read);
     }
 }

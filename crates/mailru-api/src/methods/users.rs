@@ -7,7 +7,7 @@ use crate::models::{AppPermission, IsAppUser as IsAppUserAnswer, User};
 
 method! {
     /// Profiles of users and communities (communities carry `group_info`).
-    GetInfo = "users.getInfo" -> Vec<User>;
+    Users.get_info: GetInfo = "users.getInfo" -> Vec<User>;
     required {}
     optional {
         /// The uids; default: the session owner.
@@ -17,7 +17,7 @@ method! {
 
 method! {
     /// Whether a user installed the application: `{"isAppUser": 0|1}`.
-    IsAppUser = "users.isAppUser" -> IsAppUserAnswer, non_empty = true;
+    Users.is_app_user: IsAppUser = "users.isAppUser" -> IsAppUserAnswer;
     required {}
     optional {
         /// The user; default: the session owner.
@@ -27,7 +27,7 @@ method! {
 
 method! {
     /// Whether a user granted the application a privilege: `{"<privilege>": 0|1}`.
-    HasAppPermission = "users.hasAppPermission" -> AppPermission, non_empty = true;
+    Users.has_app_permission: HasAppPermission = "users.hasAppPermission" -> AppPermission;
     required {
         /// The privilege: `photos`, `guestbook`, `stream`, `messages`, `events`,
         /// `notifications` or `widget`.
@@ -42,7 +42,7 @@ method! {
 method! {
     /// The user's in-app balance. The shape is unknown (spec §6.1), so the answer is
     /// untyped; the emulator sends `{"balance": N}`.
-    GetBalance = "users.getBalance" -> Value, non_empty = true;
+    Users.get_balance: GetBalance = "users.getBalance" -> Value;
     required {}
     optional {
         /// The user; default: the session owner.
@@ -54,6 +54,7 @@ method! {
 mod tests {
     use super::*;
     use crate::Method;
+    use crate::catalog::Access;
 
     #[test]
     fn params_are_what_the_user_set() {
@@ -66,7 +67,7 @@ mod tests {
             HasAppPermission::new("stream").uid(5u64).params(),
             vec![("ext_perm", "stream".to_owned()), ("uid", "5".to_owned())]
         );
-        const { assert!(IsAppUser::NON_EMPTY && !IsAppUser::WRITE) };
-        assert_eq!(GetBalance::NAME, "users.getBalance");
+        assert!(IsAppUser::INFO.non_empty && IsAppUser::INFO.access == Access::Read);
+        assert_eq!(GetBalance::INFO.name, "users.getBalance");
     }
 }

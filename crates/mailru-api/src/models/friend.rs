@@ -1,75 +1,58 @@
-//! Items of friends.get, friends.getAppUsers and friends.getOnline.
+//! The uid items of friends.get, friends.getAppUsers and friends.getOnline with `ext=0`.
+
+use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
 
-use super::User;
-use super::lenient::from_value;
+use super::de;
 
-/// A friend: a uid string with `ext=0` (the default), a whole profile with `ext=1`.
+/// A uid as the platform lists it (a decimal string; a number is accepted too).
 ///
 /// ```
-/// use mailru_api::models::Friend;
+/// use mailru_api::models::Uid;
 ///
-/// let ids: Vec<Friend> = serde_json::from_str(r#"["15410773191172635989"]"#).unwrap();
-/// assert_eq!(ids[0].uid(), 15410773191172635989);
-/// let users: Vec<Friend> = serde_json::from_str(r#"[{"uid":"5","first_name":"Ольга"}]"#).unwrap();
-/// assert_eq!(users[0].uid(), 5);
-/// assert_eq!(users[0].user().unwrap().first_name, "Ольга");
+/// let ids: Vec<Uid> = serde_json::from_str(r#"["15410773191172635989", 5]"#).unwrap();
+/// assert_eq!(ids[0], 15410773191172635989);
+/// assert_eq!(u64::from(ids[1]), 5);
+/// assert_eq!(serde_json::to_string(&ids[1]).unwrap(), r#""5""#);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
-pub enum Friend {
-    /// `ext=0`: the uid only.
-    Uid(u64),
-    /// `ext=1`: the profile.
-    User(Box<User>),
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Uid(pub u64);
 
-impl Friend {
-    /// The friend's uid, whichever form was sent.
-    pub fn uid(&self) -> u64 {
-        match self {
-            Friend::Uid(uid) => *uid,
-            Friend::User(user) => user.uid,
-        }
-    }
-
-    /// The profile, when the call asked for it (`ext=1`).
-    pub fn user(&self) -> Option<&User> {
-        match self {
-            Friend::Uid(_) => None,
-            Friend::User(user) => Some(user),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Friend {
+impl<'de> Deserialize<'de> for Uid {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        match Value::deserialize(d)? {
-            Value::String(s) => s
-                .parse()
-                .map(Friend::Uid)
-                .map_err(|_| D::Error::custom(format!("`{s}` is not a uid"))),
-            Value::Number(n) => n
-                .as_u64()
-                .map(Friend::Uid)
-                .ok_or_else(|| D::Error::custom(format!("`{n}` is not a uid"))),
-            v @ Value::Object(_) => from_value(v).map(|u| Friend::User(Box::new(u))),
-            other => Err(D::Error::custom(format!(
-                "expected a uid or a user object, found {other}"
-            ))),
-        }
+        de::u64_lenient(d).map(Uid)
     }
 }
 
-impl Serialize for Friend {
-    /// As the platform sends it: a uid string, or the profile.
+impl Serialize for Uid {
+    /// As the platform sends it: a decimal string.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Friend::Uid(uid) => s.serialize_str(&uid.to_string()),
-            Friend::User(user) => user.serialize(s),
-        }
+        s.collect_str(&self.0)
+    }
+}
+
+impl fmt::Display for Uid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl From<Uid> for u64 {
+    fn from(uid: Uid) -> Self {
+        uid.0
+    }
+}
+
+impl From<u64> for Uid {
+    fn from(uid: u64) -> Self {
+        Uid(uid)
+    }
+}
+
+impl PartialEq<u64> for Uid {
+    fn eq(&self, other: &u64) -> bool {
+        self.0 == *other
     }
 }
 
@@ -78,18 +61,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_forms_and_errors() {
-        let f: Vec<Friend> =
-            serde_json::from_str(r#"["1", 2, {"uid": 3, "is_online": "1"}]"#).unwrap();
-        assert_eq!(f.iter().map(Friend::uid).collect::<Vec<_>>(), vec![1, 2, 3]);
-        assert!(f[2].user().unwrap().is_online);
-        assert!(f[0].user().is_none());
-        assert_eq!(serde_json::to_string(&f[0]).unwrap(), r#""1""#);
-        let err = serde_json::from_str::<Friend>(r#"{"uid":"x"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("uid"), "{err}");
-        assert!(serde_json::from_str::<Friend>("true").is_err());
-        assert!(serde_json::from_str::<Friend>(r#""abc""#).is_err());
+    fn strings_and_numbers_and_errors() {
+        let ids: Vec<Uid> = serde_json::from_str(r#"["1", 2]"#).unwrap();
+        assert_eq!(ids, vec![Uid(1), Uid(2)]);
+        assert!(serde_json::from_str::<Uid>(r#""abc""#).is_err());
+        assert!(serde_json::from_str::<Uid>("true").is_err());
+        assert!(serde_json::from_str::<Uid>("-1").is_err());
     }
 }

@@ -21,7 +21,7 @@ pub use attachment::{
 pub use audio::Track;
 pub use counters::{AppPermission, Count, IsAppUser};
 pub use event::{ActionLink, Comment, CommentWrapper, Event, Generator, LikeWrapper, StreamItem};
-pub use friend::Friend;
+pub use friend::Uid;
 pub use guestbook::GuestbookPost;
 pub use message::{Message, MessagePart, Thread};
 pub use photo::{Album, Photo};

@@ -11,9 +11,9 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use super::proxy::{ProxyChoice, ProxyConnector};
+use super::proxy::{ProxyChoice, ProxyConnector, ProxyFailed};
 use super::{HttpRequest, HttpResponse, Transport};
-use crate::error::Error;
+use crate::error::{Cause, Error, TransportKind};
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -136,16 +136,33 @@ impl Default for HyperTransport {
     }
 }
 
-/// The chain of an error's messages. hyper's errors name the failing phase, never the URL.
-fn describe(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
+/// In which phase a hyper client error happened: the connector's errors are connect,
+/// TLS or proxy failures (told apart by the types in the chain), the rest happened while
+/// sending the request or waiting for the response head.
+fn classify(err: &hyper_util::client::legacy::Error) -> TransportKind {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    let mut kind = if err.is_connect() {
+        TransportKind::Connect
+    } else {
+        TransportKind::Send
+    };
+    while let Some(e) = next {
+        if e.is::<ProxyFailed>() {
+            return TransportKind::Proxy;
+        }
+        if e.is::<rustls::Error>() {
+            return TransportKind::Tls;
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            kind = TransportKind::Tls;
+        }
+        next = e.source();
     }
-    out
+    kind
 }
 
 #[async_trait]
@@ -159,23 +176,26 @@ impl Transport for HyperTransport {
         }
         let req = builder
             .body(Full::new(request.body))
-            .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP request: {e}")))?;
+            .map_err(|e| Error::invalid_because("cannot build the HTTP request", e))?;
         let resp = self
             .client
             .request(req)
             .await
-            .map_err(|e| Error::Transport(describe(&e)))?;
+            .map_err(|e| Error::transport(classify(&e), e))?;
         let (parts, body) = resp.into_parts();
-        let body = Limited::new(body, self.max_response_bytes)
+        let limit = self.max_response_bytes;
+        let body = Limited::new(body, limit)
             .collect()
             .await
             .map_err(|e| {
-                if e.downcast_ref::<http_body_util::LengthLimitError>()
-                    .is_some()
-                {
-                    Error::TooLarge(self.max_response_bytes)
+                let kind = if e.is::<http_body_util::LengthLimitError>() {
+                    TransportKind::TooLarge { limit }
                 } else {
-                    Error::Transport(format!("reading the body: {}", describe(e.as_ref())))
+                    TransportKind::Body
+                };
+                Error::Transport {
+                    kind,
+                    source: Some(Cause::from_boxed(e)),
                 }
             })?
             .to_bytes();

@@ -66,6 +66,22 @@ impl ProxyConnector {
     }
 }
 
+/// A failure of the tunnel through the proxy (so the client can say "the proxy failed").
+#[derive(Debug)]
+pub(crate) struct ProxyFailed(BoxError);
+
+impl std::fmt::Display for ProxyFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "proxy tunnel: {}", self.0)
+    }
+}
+
+impl std::error::Error for ProxyFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
 impl Service<Uri> for ProxyConnector {
     type Response = TokioIo<TcpStream>;
     type Error = BoxError;
@@ -83,7 +99,12 @@ impl Service<Uri> for ProxyConnector {
                 if let Some(auth) = proxy.basic_auth() {
                     tunnel = tunnel.with_auth(auth.clone());
                 }
-                Box::pin(async move { tunnel.call(dst).await.map_err(Into::into) })
+                Box::pin(async move {
+                    tunnel
+                        .call(dst)
+                        .await
+                        .map_err(|e| Box::new(ProxyFailed(e.into())) as BoxError)
+                })
             }
             None => {
                 let connecting = self.direct.call(dst);

@@ -122,9 +122,10 @@ pub(crate) fn call(
         .and_then(|id| state.world.apps.get(&id))
         .ok_or_else(|| ApiError::code(103))?;
     let app_id = app.id;
-    // 3. signature. Client-server needs the session owner's uid before the check; with no
-    // known session, the `uid` parameter stands in (spec §2.1: uid when session_key is
-    // absent), and with neither the call cannot be attributed at all (102).
+    // 3. signature. Client-server needs the session owner's uid before the check. Without
+    // a session_key the `uid` parameter stands in (spec §2.1: uid when session_key is
+    // absent); a session_key the platform does not know (never issued, or retired by a
+    // refresh) cannot be attributed to anyone: 102, "the session key or uid is incorrect".
     let secure = get("secure") == Some("1");
     let session_key = get("session_key").filter(|s| !s.is_empty());
     let session = session_key.and_then(|k| state.tokens.sessions.get(k));
@@ -137,10 +138,10 @@ pub(crate) fn call(
             .ok_or_else(|| ApiError::code(104))?;
         VerifyKey::ServerServer { secret_key }
     } else {
-        uid_for_sig = match (session, get("uid")) {
-            (Some(s), _) => s.uid.to_string(),
-            (None, Some(uid)) => uid.to_owned(),
-            (None, None) => return Err(ApiError::code(102)),
+        uid_for_sig = match (session_key, session, get("uid")) {
+            (_, Some(s), _) => s.uid.to_string(),
+            (None, None, Some(uid)) => uid.to_owned(),
+            _ => return Err(ApiError::code(102)),
         };
         VerifyKey::ClientServer {
             uid: &uid_for_sig,

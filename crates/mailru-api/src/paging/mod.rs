@@ -1,0 +1,316 @@
+//! Paginated methods as lazy, resumable streams that cannot loop forever.
+//!
+//! One engine serves typed walks ([`Api::paginate`], `.items()` / `.pages()` on a call)
+//! and walks by name ([`Pager`], items as `serde_json::Value`). Nothing is sent until the
+//! stream is polled; every page carries the same parameters plus the cursor; a short page
+//! is never taken for the end (the platform's page cap is unknown, decisions.md). A walk
+//! ends:
+//! - normally on an empty page or at [`Items::max_items`];
+//! - with [`Error::Pagination`] when a page is not an array, when the platform sends an
+//!   item it already sent within the last 10,000 items (or, for items without a key,
+//!   repeats a whole page), when a skip cursor does not advance, or when an item of a
+//!   skip walk has no string `id`;
+//! - after any other error (transport, API), which it yields once.
+//!
+//! At any moment [`Items::checkpoint`] says where the walk stands (the cursor after the
+//! last item yielded, and the count); a new walk with [`Items::resume`] goes on from
+//! there, so after an error every item is still yielded exactly once overall. (An offset
+//! walk whose platform inserted items before the offset meets an item again and stops
+//! with [`PaginationError::Repeated`]; resuming then yields that item a second time.)
+//!
+//! [`Error::Pagination`]: crate::Error::Pagination
+//! [`PaginationError::Repeated`]: crate::PaginationError::Repeated
+
+mod guard;
+mod walk;
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::Stream;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::Api;
+use crate::error::{Cause, Error, PaginationError, Result};
+use crate::method::Paginated;
+use crate::params::{IntoParams, ParamValue};
+use walk::Walk;
+
+/// Page size asked for when the user sets none: the emulator's cap; the platform's is
+/// unknown (decisions.md), and a smaller answer is never taken for the end.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Where the next page starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cursor {
+    /// The first page (or the start the user's own `skip` / `offset` gave).
+    #[default]
+    Start,
+    /// After the item with this `id` (skip-cursor methods).
+    Skip(String),
+    /// After this many items (offset methods).
+    Offset(u64),
+}
+
+/// Where a walk stands: the cursor after the last item yielded, and how many items the
+/// walk has yielded (resumed walks count on). Save it (it is serde) and resume later.
+///
+/// ```
+/// use mailru_api::{Checkpoint, Cursor};
+/// let saved = serde_json::to_string(&Checkpoint { cursor: Cursor::Skip("0a1b".into()), items: 300 })?;
+/// assert_eq!(saved, r#"{"cursor":{"skip":"0a1b"},"items":300}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// Where the next item comes from.
+    pub cursor: Cursor,
+    /// Items yielded so far.
+    pub items: u64,
+}
+
+/// The items of a paginated method, one by one: a [`Stream`] of `Result<T>` that is
+/// `Unpin`, so `while let Some(x) = items.try_next().await?` works as it is.
+///
+/// Configure it before the first poll ([`page_size`](Self::page_size),
+/// [`max_items`](Self::max_items), [`resume`](Self::resume)); read
+/// [`checkpoint`](Self::checkpoint) at any moment. See the [module docs](self) for what
+/// ends a walk.
+#[derive(Debug)]
+pub struct Items<T> {
+    walk: Walk,
+    buffer: VecDeque<(Value, Cursor)>,
+    convert: fn(Value) -> serde_json::Result<T>,
+}
+
+// The items are never pinned: only the boxed request future is, and a box is `Unpin`.
+impl<T> Unpin for Items<T> {}
+
+impl<T: DeserializeOwned> Items<T> {
+    /// The walk of a typed method.
+    pub(crate) fn typed<M: Paginated<Item = T>>(api: Api, method: M) -> Self {
+        let params = method
+            .params()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        Items::new(Walk::new(api, M::INFO.name, *M::INFO, params))
+    }
+
+    fn new(walk: Walk) -> Self {
+        Items {
+            walk,
+            buffer: VecDeque::new(),
+            convert: serde_json::from_value,
+        }
+    }
+}
+
+impl<T> Items<T> {
+    /// Items asked for per page (default: the user's `limit`, else 100).
+    #[must_use]
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.walk.page_size = size.max(1);
+        self
+    }
+
+    /// Stops after this many items in all (resumed walks count what they yielded before).
+    #[must_use]
+    pub fn max_items(mut self, max: u64) -> Self {
+        self.walk.max_items = Some(max);
+        self
+    }
+
+    /// Goes on from a checkpoint of an earlier walk of the same method and parameters.
+    /// A checkpoint whose cursor does not fit the method's paging is an error at the
+    /// first poll.
+    #[must_use]
+    pub fn resume(mut self, checkpoint: Checkpoint) -> Self {
+        self.walk.resume(checkpoint);
+        self
+    }
+
+    /// Where the walk stands: after the last item yielded.
+    pub fn checkpoint(&self) -> Checkpoint {
+        self.walk.checkpoint.clone()
+    }
+
+    /// The same walk, page by page.
+    pub fn pages(self) -> Pages<T> {
+        Pages { items: self }
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some((value, cursor)) = this.buffer.pop_front() {
+                return Poll::Ready(Some(match (this.convert)(value) {
+                    Ok(item) => {
+                        this.walk.checkpoint.cursor = cursor;
+                        this.walk.checkpoint.items += 1;
+                        Ok(item)
+                    }
+                    Err(e) => {
+                        // The rest of the page is dropped; the checkpoint stays before
+                        // the item that could not be decoded.
+                        this.buffer.clear();
+                        this.walk.stop();
+                        Err(item_error(e))
+                    }
+                }));
+            }
+            match this.walk.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(page))) => this.buffer = page.into(),
+            }
+        }
+    }
+}
+
+/// The pages of a paginated method: a `Stream` of `Result<Vec<T>>`, `Unpin`.
+#[derive(Debug)]
+pub struct Pages<T> {
+    items: Items<T>,
+}
+
+impl<T> Pages<T> {
+    /// Where the walk stands: after the last page yielded.
+    pub fn checkpoint(&self) -> Checkpoint {
+        self.items.checkpoint()
+    }
+}
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<Vec<T>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let items = &mut self.get_mut().items;
+        let page: Vec<(Value, Cursor)> = if items.buffer.is_empty() {
+            match items.walk.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(page))) => page,
+            }
+        } else {
+            items.buffer.drain(..).collect()
+        };
+        let mut out = Vec::with_capacity(page.len());
+        let mut last = None;
+        for (value, cursor) in page {
+            match (items.convert)(value) {
+                Ok(item) => out.push(item),
+                Err(e) => {
+                    items.walk.stop();
+                    return Poll::Ready(Some(Err(item_error(e))));
+                }
+            }
+            last = Some(cursor);
+        }
+        if let Some(cursor) = last {
+            items.walk.checkpoint.cursor = cursor;
+            items.walk.checkpoint.items += out.len() as u64;
+        }
+        Poll::Ready(Some(Ok(out)))
+    }
+}
+
+fn item_error(e: serde_json::Error) -> Error {
+    Error::Decode {
+        path: String::new(),
+        message: crate::text::sanitize(&e.to_string()),
+        body_start: String::new(),
+        source: Some(Cause::new(e)),
+    }
+}
+
+/// A walk of a paginated method by name, items as JSON: for methods without a model, or
+/// declared for one client ([`ApiBuilder::declare`](crate::ApiBuilder::declare)).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use futures::TryStreamExt;
+/// use mailru_api::{AccessToken, Api, Pager, PrivateKey, Session};
+/// use mailru_emulator::{Emulator, accounts};
+///
+/// let emulator = Emulator::builder().start().await?;
+/// let session = Session::client(accounts::APP_ID, PrivateKey::new(accounts::APP_PRIVATE_KEY),
+///     AccessToken::new(accounts::DEMO_SESSION_KEY), accounts::DEMO_UID);
+/// let api = Api::builder(session).base_url(emulator.base_url())?.build()?;
+///
+/// let events: Vec<serde_json::Value> = Pager::new(&api, "stream.getByAuthor")?
+///     .param("uid", accounts::BIG_COMMUNITY_UID)
+///     .param("limit", 50)
+///     .items()
+///     .max_items(120)
+///     .try_collect()
+///     .await?;
+/// assert_eq!(events.len(), 120);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Pager {
+    api: Api,
+    method: String,
+    info: crate::catalog::MethodInfo,
+    params: Vec<(String, String)>,
+}
+
+impl Pager {
+    /// A walk of `method`, which the client must know as paginated (the catalog or a
+    /// declaration).
+    ///
+    /// # Errors
+    /// [`PaginationError::NotPaginated`] (listing the paginated methods) for any other.
+    pub fn new(api: &Api, method: &str) -> Result<Self> {
+        let info = api
+            .method_info(method)
+            .filter(|m| m.paging.is_paginated())
+            .ok_or_else(|| PaginationError::NotPaginated {
+                method: crate::text::sanitize(method),
+                paginated: crate::catalog::paginated_names(),
+            })?;
+        Ok(Pager {
+            api: api.clone(),
+            method: method.to_owned(),
+            info,
+            params: Vec::new(),
+        })
+    }
+
+    /// Adds a parameter sent on every page (`uid`, `ext`, `filter_app`, ...); `limit`,
+    /// `skip` and `offset` become the page size and the start.
+    #[must_use]
+    pub fn param(mut self, key: &str, value: impl ParamValue) -> Self {
+        self.params.push((key.to_owned(), value.to_param()));
+        self
+    }
+
+    /// Adds parameters (see [`Api::call`]).
+    #[must_use]
+    pub fn params(mut self, params: impl IntoParams) -> Self {
+        self.params.extend(params.into_params());
+        self
+    }
+
+    /// The items one by one.
+    pub fn items(self) -> Items<Value> {
+        Items::new(Walk::new(self.api, &self.method, self.info, self.params))
+    }
+
+    /// The pages.
+    pub fn pages(self) -> Pages<Value> {
+        self.items().pages()
+    }
+}

@@ -1,0 +1,66 @@
+//! Steps of a task: cargo command lines run in order from the workspace root.
+
+use std::env;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+/// One step: a description and a cargo command line (plus environment).
+pub struct Step {
+    pub what: &'static str,
+    pub args: Vec<String>,
+    pub envs: Vec<(String, String)>,
+}
+
+impl Step {
+    /// `cargo ARGS`.
+    pub fn cargo(what: &'static str, args: &[&str]) -> Self {
+        Step {
+            what,
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            envs: Vec::new(),
+        }
+    }
+}
+
+/// Runs the steps in order; stops at the first failure.
+pub fn run(steps: &[Step]) -> ExitCode {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let root = workspace_root();
+    for (i, step) in steps.iter().enumerate() {
+        eprintln!(
+            "xtask [{}/{}] {}: cargo {}",
+            i + 1,
+            steps.len(),
+            step.what,
+            step.args.join(" ")
+        );
+        let status = Command::new(&cargo)
+            .args(&step.args)
+            .envs(step.envs.iter().map(|(k, v)| (k, v)))
+            .current_dir(&root)
+            .status();
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) => {
+                eprintln!(
+                    "xtask: FAILED at step `{}` (cargo {}), {s}",
+                    step.what,
+                    step.args.join(" ")
+                );
+                return ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1).max(1));
+            }
+            Err(e) => {
+                eprintln!("xtask: could not start cargo for `{}`: {e}", step.what);
+                return ExitCode::from(2);
+            }
+        }
+    }
+    eprintln!("xtask: all {} steps passed", steps.len());
+    ExitCode::SUCCESS
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
