@@ -2,7 +2,7 @@
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -184,7 +184,7 @@ impl EmulatorBuilder {
             )),
             faults: Mutex::default(),
             origins,
-            state: Mutex::new(State::new(config)),
+            state: RwLock::new(State::new(config)),
         });
         let (shutdown, rx) = watch::channel(false);
         let tasks = listeners

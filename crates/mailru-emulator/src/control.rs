@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::faults::{Fault, RandomFaults};
 use crate::http::{self, Body, Incoming};
-use crate::server::{Shared, lock};
+use crate::server::{Shared, lock, write};
 
 #[derive(Deserialize)]
 struct TokenBody {
@@ -124,21 +124,21 @@ pub(crate) fn handle(shared: &Shared, own_origin: &str, req: &Incoming) -> Respo
             ok(json!({"random": true}))
         }),
         (&Method::POST, "/tokens/expire") => parse::<TokenBody>(req).map(|b| {
-            let n = lock(&shared.state).expire(b.token.as_deref());
+            let n = write(&shared.state).expire(b.token.as_deref());
             ok(json!({"expired": n}))
         }),
         (&Method::POST, "/tokens/revoke") => parse::<TokenBody>(req).map(|b| {
-            let n = lock(&shared.state).revoke(b.token.as_deref());
+            let n = write(&shared.state).revoke(b.token.as_deref());
             ok(json!({"revoked": n}))
         }),
         (&Method::POST, "/consent") => parse::<DeclineBody>(req).and_then(|b| {
             let uid = uid(&b.uid)?;
-            lock(&shared.state).set_declines(uid, b.decline);
+            write(&shared.state).set_declines(uid, b.decline);
             Ok(ok(json!({"uid": b.uid, "decline": b.decline})))
         }),
         (&Method::POST, "/installs/remove") => parse::<InstallBody>(req).and_then(|b| {
             let uid = uid(&b.uid)?;
-            let removed = lock(&shared.state).uninstall(b.app_id, uid);
+            let removed = write(&shared.state).uninstall(b.app_id, uid);
             Ok(ok(json!({"removed": removed})))
         }),
         _ => {

@@ -1,6 +1,7 @@
-//! Entry points for fuzz targets and property tests: the emulator's request parsing and
-//! REST dispatch as pure, synchronous functions of raw input. Not a stable API, hidden
-//! from the documentation; none of these may panic on any input.
+//! Entry points for fuzz targets, property tests and benchmarks: the emulator's request
+//! parsing, REST dispatch and stream rendering as pure, synchronous functions of raw
+//! input. Not a stable API, hidden from the documentation; none of these may panic on any
+//! input.
 
 use bytes::Bytes;
 use hyper::StatusCode;
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use crate::accounts::{APP_ID, APP_PRIVATE_KEY, APP_SECRET_KEY, DEMO_SESSION_KEY, DEMO_UID};
 use crate::config::{Config, Limits};
+use crate::events;
 use crate::form;
 use crate::rest;
 use crate::server::refusal;
@@ -128,10 +130,10 @@ impl RestTarget {
 
     /// `/platform/api` with these (already parsed) parameters and no files.
     pub fn dispatch(&mut self, params: &[(String, String)]) -> RestAnswer {
-        match rest::call(&mut self.state, params, &[]) {
-            Ok(value) => RestAnswer {
+        match rest::call_mut(&mut self.state, params, &[]) {
+            Ok(body) => RestAnswer {
                 status: 200,
-                body: value.to_string(),
+                body: body.as_str().to_owned(),
                 error_code: None,
             },
             Err(err) => RestAnswer {
@@ -140,6 +142,36 @@ impl RestTarget {
                 error_code: Some(err.code),
             },
         }
+    }
+}
+
+impl RestTarget {
+    /// The body `/platform/api` answers, without copying it: the REST path minus HTTP.
+    pub fn dispatch_body(&mut self, params: &[(String, String)]) -> Vec<u8> {
+        match rest::call_mut(&mut self.state, params, &[]) {
+            Ok(body) => body.0,
+            Err(err) => err.envelope().to_string().into_bytes(),
+        }
+    }
+
+    /// Renders the events of `author` newest first, `limit` of them after the event `skip`
+    /// (an exclusive cursor), as `viewer` sees them through app 423004: the JSON array of
+    /// `stream.getByAuthor` without the checks. `None` for an unknown cursor.
+    pub fn stream_page(
+        &self,
+        author: u64,
+        viewer: Option<u64>,
+        limit: usize,
+        skip: Option<&str>,
+    ) -> Option<Vec<u8>> {
+        let (w, s) = (&self.state.world, &self.state.streams);
+        let after = match skip {
+            Some(id) => Some(events::parse_event_id(w, s, id)?),
+            None => None,
+        };
+        let refs = events::page(w, s, &[author], after, limit, |_| true);
+        let view = events::View::new(w, s, self.state.config.seed, viewer, APP_ID);
+        view.page(&refs).ok().map(|json| json.0)
     }
 }
 

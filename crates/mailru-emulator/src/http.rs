@@ -13,6 +13,7 @@ use hyper::{Request, Response, StatusCode};
 use crate::config::Limits;
 pub(crate) use crate::form::FilePart;
 use crate::form::{self, Reject};
+use crate::json::Json;
 
 /// Every response body of the emulator.
 pub(crate) type Body = BoxBody<Bytes, io::Error>;
@@ -142,6 +143,11 @@ pub(crate) fn respond(
 
 pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response<Body> {
     respond(status, JSON_TYPE, value.to_string())
+}
+
+/// A JSON answer already serialized.
+pub(crate) fn json_body(status: StatusCode, body: Json) -> Response<Body> {
+    respond(status, JSON_TYPE, body.0)
 }
 
 pub(crate) fn html(status: StatusCode, page: String) -> Response<Body> {

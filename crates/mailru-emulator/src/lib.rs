@@ -15,6 +15,7 @@ mod form;
 pub mod fuzzing;
 mod hosts;
 mod http;
+mod json;
 mod log;
 mod model;
 mod multipart;
@@ -40,7 +41,7 @@ pub use faults::{Fault, FaultKind, RandomFaults};
 pub use hosts::Origins;
 pub use log::{LoggedRequest, MASK, TRUNCATED};
 
-use server::{Shared, lock};
+use server::{Shared, lock, write};
 
 /// Entry point: `Emulator::builder()`.
 #[derive(Debug)]
@@ -128,27 +129,27 @@ impl EmulatorHandle {
 
     /// Makes an access token expire now; `false` if it is unknown.
     pub fn expire_token(&self, access_token: &str) -> bool {
-        lock(&self.shared.state).expire(Some(access_token)) > 0
+        write(&self.shared.state).expire(Some(access_token)) > 0
     }
 
     /// Makes every access token expire now.
     pub fn expire_all_tokens(&self) {
-        lock(&self.shared.state).expire(None);
+        write(&self.shared.state).expire(None);
     }
 
     /// Revokes an access or refresh token together with its partner; `false` if unknown.
     pub fn revoke_token(&self, token: &str) -> bool {
-        lock(&self.shared.state).revoke(Some(token)) > 0
+        write(&self.shared.state).revoke(Some(token)) > 0
     }
 
     /// Makes the user press "decline" on the consent dialog from now on (or stop).
     pub fn set_declines_consent(&self, uid: u64, decline: bool) {
-        lock(&self.shared.state).set_declines(uid, decline);
+        write(&self.shared.state).set_declines(uid, decline);
     }
 
     /// Uninstalls an app for a user: their tokens then get error 105.
     pub fn uninstall(&self, app_id: u64, uid: u64) -> bool {
-        lock(&self.shared.state).uninstall(app_id, uid)
+        write(&self.shared.state).uninstall(app_id, uid)
     }
 
     /// The requests received so far (the newest ones, within

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 pub(crate) struct User {
     pub uid: u64,
     /// `mail`, `inbox`, `bk`, `list` or `community`: the first segment of profile links.
-    pub domain: &'static str,
+    pub domain: String,
     pub nick: String,
     pub first_name: String,
     pub last_name: String,
@@ -32,9 +32,6 @@ pub(crate) struct User {
 }
 
 impl User {
-    pub(crate) fn link(&self) -> String {
-        format!("https://my.mail.ru/{}/{}/", self.domain, self.nick)
-    }
     pub(crate) fn display_name(&self) -> String {
         if self.community.is_some() {
             self.first_name.clone()
@@ -48,7 +45,7 @@ impl User {
 pub(crate) struct Community {
     pub closed: bool,
     pub category_id: u32,
-    pub category_name: &'static str,
+    pub category_name: String,
     pub short_description: String,
     pub full_description: String,
     pub interests: String,

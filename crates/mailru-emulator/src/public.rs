@@ -3,6 +3,7 @@
 use hyper::{Response, StatusCode};
 
 use crate::http::{self, Body};
+use crate::json::Json;
 use crate::oauth::pages;
 use crate::render;
 use crate::state::State;
@@ -15,7 +16,14 @@ pub(crate) fn profile(st: &State, rest: &str) -> Response<Body> {
     };
     let w = &st.world;
     match w.by_link.get(&(domain.to_owned(), nick.to_owned())) {
-        Some(&i) => http::json(StatusCode::OK, &render::user(w, &w.users[i], None, 0)),
+        Some(&i) => match w
+            .users
+            .get(i)
+            .map(|u| Json::of(&render::user(w, u, None, 0)))
+        {
+            Some(Ok(body)) => http::json_body(StatusCode::OK, body),
+            _ => http::html(StatusCode::NOT_FOUND, pages::not_found()),
+        },
         None => http::html(StatusCode::NOT_FOUND, pages::not_found()),
     }
 }

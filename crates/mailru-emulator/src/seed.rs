@@ -199,7 +199,7 @@ fn person(
     let year = 2023 - age;
     User {
         uid,
-        domain,
+        domain: domain.to_owned(),
         nick: nick.to_owned(),
         first_name: first.to_owned(),
         last_name: last.to_owned(),
@@ -279,7 +279,7 @@ fn communities(w: &mut World, config: &Config) {
         user.community = Some(Community {
             closed,
             category_id: 10 + n as u32,
-            category_name: ["Компьютеры и интернет", "Общество", "Хобби"][n],
+            category_name: ["Компьютеры и интернет", "Общество", "Хобби"][n].to_owned(),
             short_description: format!("{title}: новости и обсуждения"),
             full_description: format!("Сообщество «{title}». Пишите по делу."),
             interests: "программирование, API".to_owned(),
@@ -425,7 +425,7 @@ fn content(w: &mut World, seed: u64) {
 
 fn albums(w: &mut World, rng: &mut Rng, uid: u64) {
     let Some(user) = w.user(uid) else { return };
-    let (domain, nick) = (user.domain, user.nick.clone());
+    let (domain, nick) = (user.domain.clone(), user.nick.clone());
     let count = if uid == DEMO_UID { 3 } else { rng.range(0, 3) };
     let mut albums = Vec::new();
     for a in 0..count {

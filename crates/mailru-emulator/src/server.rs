@@ -1,7 +1,7 @@
 //! Request handling: read within the limits, pick the host's routes, apply faults, log.
 
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use futures::{StreamExt, stream};
 use http_body_util::{BodyExt, StreamBody};
@@ -25,7 +25,8 @@ use crate::state::State;
 /// Everything the request handlers share.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub state: Mutex<State>,
+    /// The platform. REST reads share it; writes, OAuth and the control API have it alone.
+    pub state: RwLock<State>,
     pub faults: Mutex<Faults>,
     pub log: Mutex<RequestLog>,
     pub origins: Origins,
@@ -37,6 +38,16 @@ pub(crate) struct Shared {
 /// matters for a test server, so a poisoned lock is used as it is.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Shares a lock with the other readers (poisoned: as for [`lock`]).
+pub(crate) fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Takes a lock exclusively (poisoned: as for [`lock`]).
+pub(crate) fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Why a request got no response at all.
@@ -169,7 +180,6 @@ fn route(
     method: Option<String>,
     is_rest: bool,
 ) -> Routed {
-    let mut st = lock(&shared.state);
     let origins = &shared.origins;
     let plain = |response| Routed {
         response,
@@ -177,10 +187,9 @@ fn route(
         error_code: None,
     };
     if is_rest {
-        let result = rest::call(&mut st, &req.params, &req.files);
-        drop(st);
+        let result = rest::call(&shared.state, &req.params, &req.files);
         let (response, error_code) = match result {
-            Ok(value) => (http::json(StatusCode::OK, &value), None),
+            Ok(body) => (http::json_body(StatusCode::OK, body), None),
             Err(err) => (
                 http::json(StatusCode::BAD_REQUEST, &err.envelope()),
                 Some(err.code),
@@ -193,16 +202,17 @@ fn route(
         };
     }
     let path = req.path.as_str();
+    let state = &shared.state;
     plain(match (&req.method, path) {
         (&Method::GET | &Method::POST, "/oauth/authorize") => {
-            oauth::authorize(&mut st, req, origins)
+            oauth::authorize(&mut write(state), req, origins)
         }
-        (&Method::POST, "/cgi-bin/auth") => oauth::login(&mut st, req, origins),
-        (&Method::POST, "/oauth/token") => oauth::token(&mut st, req, host),
+        (&Method::POST, "/cgi-bin/auth") => oauth::login(&mut write(state), req, origins),
+        (&Method::POST, "/oauth/token") => oauth::token(&mut write(state), req, host),
         (&Method::GET, "/oauth/success.html") => http::html(StatusCode::OK, pages::success()),
         (&Method::GET, "/recovery") => http::html(StatusCode::OK, pages::recovery()),
         (&Method::GET, p) if p.starts_with("/platform/") => {
-            public::profile(&st, &p["/platform/".len()..])
+            public::profile(&read(state), &p["/platform/".len()..])
         }
         _ => http::html(StatusCode::NOT_FOUND, pages::not_found()),
     })

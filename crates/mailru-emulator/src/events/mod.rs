@@ -2,6 +2,7 @@
 //! author and a sequence number, so a million of them cost nothing until read; events written
 //! during a run and likes and comments are kept in [`Streams`].
 
+mod attachments;
 mod generated;
 mod view;
 
@@ -9,10 +10,11 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use crate::model::World;
 use crate::rng::mix;
-use crate::seed::{EPOCH, tag};
+use crate::seed::EPOCH;
+pub(crate) use crate::seed::tag;
 
 use generated::Generated;
-pub(crate) use view::View;
+pub(crate) use view::{EventId, ThreadId, View};
 
 /// Generated events of one author are spread over about three years.
 const SPAN: u64 = 3 * 365 * 86_400;
@@ -138,7 +140,7 @@ impl Streams {
 
 /// `format!("{tag:08x}{seq:08x}")`: 16 hex characters like the platform's event ids.
 pub(crate) fn event_id(e: EventRef) -> String {
-    format!("{:08x}{:08x}", tag(e.author), e.seq)
+    EventId(e).to_string()
 }
 
 /// The event an id names, if it exists.
@@ -155,7 +157,7 @@ pub(crate) fn parse_event_id(w: &World, s: &Streams, id: &str) -> Option<EventRe
 
 /// `thread_id` (and `huid`): a checksum of the author followed by the event id.
 pub(crate) fn thread_id(e: EventRef) -> String {
-    format!("{:016x}{}", mix(e.author ^ 0x7468_7264), event_id(e))
+    ThreadId(e).to_string()
 }
 
 pub(crate) fn parse_thread_id(w: &World, s: &Streams, id: &str) -> Option<EventRef> {

@@ -1,14 +1,15 @@
 //! guestbook.*, photos.*, audio.*
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::json::Json;
 use crate::model::{Album, GuestPost, Photo};
-use crate::render;
-use crate::rest::ctx::{ApiResult, Ctx, slice};
+use crate::render::{self, AlbumJson, GuestPostJson, TrackJson};
+use crate::rest::ctx::{ApiResult, Read, Write, slice};
 use crate::rest::error::ApiError;
 
 /// The owner a read method is about, checked to exist and to be visible to the caller.
-fn visible_owner(c: &Ctx<'_>) -> Result<u64, ApiError> {
+fn visible_owner(c: &Read<'_>) -> Result<u64, ApiError> {
     let uid = c.uid_or_self("uid")?;
     let w = &c.state.world;
     w.user(uid).ok_or_else(ApiError::invalid)?;
@@ -18,15 +19,21 @@ fn visible_owner(c: &Ctx<'_>) -> Result<u64, ApiError> {
     Ok(uid)
 }
 
-pub(super) fn guestbook_get(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn guestbook_get(c: &Read<'_>) -> ApiResult {
     let uid = visible_owner(c)?;
     let (offset, limit) = c.window(10)?;
     let w = &c.state.world;
     let posts: Vec<&GuestPost> = w.guestbooks.get(&uid).into_iter().flatten().rev().collect();
-    Ok(slice(&posts, offset, limit)
+    let page: Vec<GuestPostJson<'_>> = slice(&posts, offset, limit)
         .iter()
-        .map(|p| render::guest_post(w, p, c.user, c.app_id))
-        .collect())
+        .map(|p| GuestPostJson {
+            world: w,
+            post: p,
+            viewer: c.user,
+            app_id: c.app_id,
+        })
+        .collect();
+    Ok(Json::of(&page)?)
 }
 
 /// Whether bytes look like an image the platform takes (JPEG, PNG or GIF).
@@ -38,7 +45,7 @@ fn is_image(bytes: &[u8]) -> bool {
 
 /// The image of an upload: `img_url` (http or https) or a multipart `img_file`.
 /// `Ok(None)` when neither was sent; error 501 for something that is not an image.
-fn image(c: &Ctx<'_>, stored_as: &str) -> Result<Option<(String, u64)>, ApiError> {
+fn image(c: &Write<'_>, stored_as: &str) -> Result<Option<(String, u64)>, ApiError> {
     if let Some(file) = c.files.iter().find(|f| f.name == "img_file") {
         if !is_image(&file.bytes) {
             return Err(ApiError::code(501));
@@ -54,7 +61,7 @@ fn image(c: &Ctx<'_>, stored_as: &str) -> Result<Option<(String, u64)>, ApiError
     }
 }
 
-pub(super) fn guestbook_post(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn guestbook_post(c: &mut Write<'_>) -> ApiResult {
     let me = c.me()?;
     let owner = c.number("uid")?.ok_or_else(|| ApiError::missing("uid"))?;
     c.state.world.user(owner).ok_or_else(ApiError::invalid)?;
@@ -92,17 +99,18 @@ pub(super) fn guestbook_post(c: &mut Ctx<'_>) -> ApiResult {
         .entry(owner)
         .or_default()
         .push(post);
-    Ok(json!({"id": id.to_string()}))
+    Ok(json!({"id": id.to_string()}).into())
 }
 
-pub(super) fn photos_get_albums(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn photos_get_albums(c: &Read<'_>) -> ApiResult {
     let uid = visible_owner(c)?;
     let aids: Option<Vec<&str>> = c
         .get("aids")
         .filter(|v| !v.is_empty())
         .map(|v| v.split(',').map(str::trim).collect());
     let w = &c.state.world;
-    Ok(w.albums
+    let albums: Vec<AlbumJson<'_>> = w
+        .albums
         .get(&uid)
         .into_iter()
         .flatten()
@@ -110,11 +118,12 @@ pub(super) fn photos_get_albums(c: &mut Ctx<'_>) -> ApiResult {
             aids.as_ref()
                 .is_none_or(|ids| ids.contains(&a.aid.as_str()))
         })
-        .map(|a| render::album(w, a))
-        .collect())
+        .map(|a| AlbumJson(w, a))
+        .collect();
+    Ok(Json::of(&albums)?)
 }
 
-pub(super) fn photos_get(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn photos_get(c: &Read<'_>) -> ApiResult {
     let uid = visible_owner(c)?;
     let aid = c.required("aid")?.to_owned();
     let pids = c.uid_list("pids")?;
@@ -135,13 +144,14 @@ pub(super) fn photos_get(c: &mut Ctx<'_>) -> ApiResult {
         .iter()
         .filter(|p| pids.as_ref().is_none_or(|ids| ids.contains(&p.pid)))
         .collect();
-    Ok(slice(&chosen, offset, limit)
+    let page: Vec<_> = slice(&chosen, offset, limit)
         .iter()
         .map(|p| render::photo(p))
-        .collect())
+        .collect();
+    Ok(Json::of(&page)?)
 }
 
-pub(super) fn photos_create_album(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn photos_create_album(c: &mut Write<'_>) -> ApiResult {
     let me = c.me()?;
     let title = c.required("title")?.to_owned();
     let privacy = c.number("privacy")?.unwrap_or(2);
@@ -163,10 +173,10 @@ pub(super) fn photos_create_album(c: &mut Ctx<'_>) -> ApiResult {
     let w = &mut c.state.world;
     w.albums.entry(me).or_default().push(album);
     w.photos.insert((me, aid.clone()), Vec::new());
-    Ok(json!({"id": aid}))
+    Ok(json!({"id": aid}).into())
 }
 
-pub(super) fn photos_upload(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn photos_upload(c: &mut Write<'_>) -> ApiResult {
     let me = c.me()?;
     let aid = c
         .get("aid")
@@ -232,10 +242,10 @@ pub(super) fn photos_upload(c: &mut Ctx<'_>) -> ApiResult {
         album.cover_pid.get_or_insert(pid);
     }
     w.photos.entry((me, aid)).or_default().push(photo);
-    Ok(json!({"id": pid.to_string()}))
+    Ok(json!({"id": pid.to_string()}).into())
 }
 
-pub(super) fn audio_get(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn audio_get(c: &Read<'_>) -> ApiResult {
     let uid = visible_owner(c)?;
     let mids: Option<Vec<String>> = c
         .get("mids")
@@ -244,19 +254,19 @@ pub(super) fn audio_get(c: &mut Ctx<'_>) -> ApiResult {
         .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect());
     let (offset, limit) = c.window(c.state.config.page_cap)?;
     let w = &c.state.world;
-    let tracks: Vec<Value> = w
+    let tracks: Vec<TrackJson<'_>> = w
         .playlists
         .get(&uid)
         .into_iter()
         .flatten()
-        .map(|&i| &w.tracks[i])
+        .filter_map(|&i| w.tracks.get(i))
         .filter(|t| mids.as_ref().is_none_or(|m| m.contains(&t.mid)))
-        .map(render::track)
+        .map(TrackJson)
         .collect();
-    Ok(Value::Array(slice(&tracks, offset, limit).to_vec()))
+    Ok(Json::of(slice(&tracks, offset, limit))?)
 }
 
-pub(super) fn audio_link(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn audio_link(c: &Read<'_>) -> ApiResult {
     let mid = c.required("mid")?;
     let track = c
         .state
@@ -266,20 +276,20 @@ pub(super) fn audio_link(c: &mut Ctx<'_>) -> ApiResult {
         .find(|t| t.mid == mid)
         .ok_or_else(ApiError::invalid)?;
     // Shape unknown (spec §6.6): a playable link.
-    Ok(json!({"link": format!("https://music.my.mail.ru/file/{}.mp3", track.mid)}))
+    Ok(json!({"link": format!("https://music.my.mail.ru/file/{}.mp3", track.mid)}).into())
 }
 
-pub(super) fn audio_search(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn audio_search(c: &Read<'_>) -> ApiResult {
     let query = c.required("query")?.to_lowercase();
     let (offset, limit) = c.window(10)?;
     let w = &c.state.world;
-    let found: Vec<Value> = w
+    let found: Vec<TrackJson<'_>> = w
         .tracks
         .iter()
         .filter(|t| {
             t.name.to_lowercase().contains(&query) || t.author.to_lowercase().contains(&query)
         })
-        .map(render::track)
+        .map(TrackJson)
         .collect();
-    Ok(Value::Array(slice(&found, offset, limit).to_vec()))
+    Ok(Json::of(slice(&found, offset, limit))?)
 }

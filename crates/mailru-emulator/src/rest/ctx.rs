@@ -1,13 +1,19 @@
-//! What a method handler gets: the state, the caller and typed access to parameters.
+//! What a method handler gets: the state (shared for reads, exclusive for writes), the
+//! caller and typed access to parameters.
+
+use std::ops::Deref;
 
 use crate::http::FilePart;
+use crate::json::Json;
 use crate::rest::error::ApiError;
 use crate::state::State;
 
-pub(crate) type ApiResult = Result<serde_json::Value, ApiError>;
+pub(crate) type ApiResult = Result<Json, ApiError>;
 
-pub(crate) struct Ctx<'a> {
-    pub state: &'a mut State,
+/// A call that passed the checks of spec §11, with the state it runs on: `&State` for
+/// read methods (run under a shared lock), `&mut State` for write methods.
+pub(crate) struct Ctx<'a, S> {
+    pub state: S,
     pub params: &'a [(String, String)],
     pub files: &'a [FilePart],
     /// The session owner; `None` for sessionless server-server calls.
@@ -16,13 +22,15 @@ pub(crate) struct Ctx<'a> {
     pub now: u64,
 }
 
-impl Ctx<'_> {
+/// The context of a read method.
+pub(crate) type Read<'a> = Ctx<'a, &'a State>;
+/// The context of a write method.
+pub(crate) type Write<'a> = Ctx<'a, &'a mut State>;
+
+impl<S: Deref<Target = State>> Ctx<'_, S> {
     /// A parameter the caller sent (an empty value counts as sent).
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        param(self.params, name)
     }
 
     /// A parameter that must be present and non-empty.
@@ -85,6 +93,14 @@ impl Ctx<'_> {
     pub(crate) fn seed(&self) -> u64 {
         self.state.config.seed
     }
+}
+
+/// The first value of a parameter.
+pub(crate) fn param<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// `items[offset..offset + limit]`, clamped.

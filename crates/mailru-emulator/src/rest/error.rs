@@ -60,3 +60,11 @@ pub(crate) fn table_message(code: u32) -> &'static str {
         _ => "Unknown error",
     }
 }
+
+impl From<serde_json::Error> for ApiError {
+    /// Serializing an answer failed (the emulator's answers cannot fail; error 1 if one
+    /// ever does).
+    fn from(_: serde_json::Error) -> Self {
+        ApiError::code(1)
+    }
+}

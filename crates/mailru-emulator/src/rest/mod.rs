@@ -7,15 +7,24 @@ mod messages;
 mod stream;
 mod users;
 
+use std::sync::RwLock;
 use std::time::Instant;
 
 use mailru_sign::{Error as SignError, VerifyKey, verify};
 
 use crate::http::FilePart;
+use crate::server::{read, write};
 use crate::state::{State, now};
 pub(crate) use ctx::ApiResult;
-use ctx::Ctx;
+use ctx::{Ctx, Read, Write, param};
 pub(crate) use error::ApiError;
+
+/// How a method runs: reads share the state with other reads, writes have it alone.
+#[derive(Clone, Copy)]
+enum Handler {
+    Read(fn(&Read<'_>) -> ApiResult),
+    Write(fn(&mut Write<'_>) -> ApiResult),
+}
 
 /// One REST method of the catalog.
 pub(crate) struct MethodSpec {
@@ -26,10 +35,20 @@ pub(crate) struct MethodSpec {
     sessionless: bool,
     /// Only the server-server circuit may call it (notifications.send).
     server_only: bool,
-    handler: fn(&mut Ctx<'_>) -> ApiResult,
+    handler: Handler,
 }
 
-const fn m(name: &'static str, handler: fn(&mut Ctx<'_>) -> ApiResult) -> MethodSpec {
+/// A read method.
+const fn r(name: &'static str, handler: fn(&Read<'_>) -> ApiResult) -> MethodSpec {
+    spec(name, Handler::Read(handler))
+}
+
+/// A write method (it changes the state, so it runs under the exclusive lock).
+const fn w(name: &'static str, handler: fn(&mut Write<'_>) -> ApiResult) -> MethodSpec {
+    spec(name, Handler::Write(handler))
+}
+
+const fn spec(name: &'static str, handler: Handler) -> MethodSpec {
     MethodSpec {
         name,
         privilege: None,
@@ -53,63 +72,119 @@ impl MethodSpec {
         self.sessionless = true;
         self
     }
+    fn writes(&self) -> bool {
+        matches!(self.handler, Handler::Write(_))
+    }
 }
 
 /// Every method of `methods.json` whose confidence is not `doubtful`. Privileges marked
 /// "inferred" in the catalog are enforced as inferred (decisions.md spirit: one place to change).
 pub(crate) static METHODS: &[MethodSpec] = &[
-    m("users.getInfo", users::get_info).sessionless(),
-    m("users.isAppUser", users::is_app_user),
-    m("users.hasAppPermission", users::has_app_permission),
-    m("users.getBalance", users::get_balance),
-    m("friends.get", users::friends_get),
-    m("friends.getAppUsers", users::friends_get_app_users),
-    m("friends.getOnline", users::friends_get_online),
-    m(
+    r("users.getInfo", users::get_info).sessionless(),
+    r("users.isAppUser", users::is_app_user),
+    r("users.hasAppPermission", users::has_app_permission),
+    r("users.getBalance", users::get_balance),
+    r("friends.get", users::friends_get),
+    r("friends.getAppUsers", users::friends_get_app_users),
+    r("friends.getOnline", users::friends_get_online),
+    r(
         "friends.getInvitationsCount",
         users::friends_get_invitations_count,
     ),
-    m("stream.get", stream::get),
-    m("stream.getByAuthor", stream::get_by_author).sessionless(),
-    m("stream.post", stream::post).privilege("stream"),
-    m("stream.share", stream::share).privilege("stream"),
-    m("stream.comment", stream::comment).privilege("stream"),
-    m("stream.like", stream::like).privilege("stream"),
-    m("stream.unlike", stream::unlike).privilege("stream"),
-    m("guestbook.get", content::guestbook_get),
-    m("guestbook.post", content::guestbook_post).privilege("guestbook"),
-    m("photos.getAlbums", content::photos_get_albums).sessionless(),
-    m("photos.get", content::photos_get).sessionless(),
-    m("photos.createAlbum", content::photos_create_album).privilege("photos"),
-    m("photos.upload", content::photos_upload).privilege("photos"),
-    m("audio.get", content::audio_get),
-    m("audio.link", content::audio_link),
-    m("audio.search", content::audio_search),
-    m("messages.getThreadsList", messages::threads_list).privilege("messages"),
-    m("messages.getThread", messages::thread).privilege("messages"),
-    m("messages.getUnreadCount", messages::unread_count).privilege("messages"),
-    m("messages.post", messages::post).privilege("messages"),
-    m("mail.getUnreadCount", messages::mail_unread_count),
-    m("events.getNewCount", messages::events_new_count).privilege("events"),
-    m("notifications.send", messages::notifications_send).server_only(),
+    r("stream.get", stream::get),
+    r("stream.getByAuthor", stream::get_by_author).sessionless(),
+    w("stream.post", stream::post).privilege("stream"),
+    w("stream.share", stream::share).privilege("stream"),
+    w("stream.comment", stream::comment).privilege("stream"),
+    w("stream.like", stream::like).privilege("stream"),
+    w("stream.unlike", stream::unlike).privilege("stream"),
+    r("guestbook.get", content::guestbook_get),
+    w("guestbook.post", content::guestbook_post).privilege("guestbook"),
+    r("photos.getAlbums", content::photos_get_albums).sessionless(),
+    r("photos.get", content::photos_get).sessionless(),
+    w("photos.createAlbum", content::photos_create_album).privilege("photos"),
+    w("photos.upload", content::photos_upload).privilege("photos"),
+    r("audio.get", content::audio_get),
+    r("audio.link", content::audio_link),
+    r("audio.search", content::audio_search),
+    r("messages.getThreadsList", messages::threads_list).privilege("messages"),
+    w("messages.getThread", messages::thread).privilege("messages"),
+    r("messages.getUnreadCount", messages::unread_count).privilege("messages"),
+    w("messages.post", messages::post).privilege("messages"),
+    r("mail.getUnreadCount", messages::mail_unread_count),
+    r("events.getNewCount", messages::events_new_count).privilege("events"),
+    w("notifications.send", messages::notifications_send).server_only(),
 ];
 
 pub(crate) fn lookup(name: &str) -> Option<&'static MethodSpec> {
     METHODS.iter().find(|m| m.name == name)
 }
 
-/// Handles one REST call.
+/// Handles one REST call on the shared state: write methods take the lock exclusively,
+/// everything else (reads, and calls refused by the checks) shares it.
 pub(crate) fn call(
+    state: &RwLock<State>,
+    params: &[(String, String)],
+    files: &[FilePart],
+) -> ApiResult {
+    let writes = param(params, "method")
+        .and_then(lookup)
+        .is_some_and(MethodSpec::writes);
+    if writes {
+        call_mut(&mut write(state), params, files)
+    } else {
+        let st = read(state);
+        let checked = check(&st, params)?;
+        match checked.spec.handler {
+            Handler::Read(handler) => handler(&checked.ctx(&*st, params, files)),
+            // The method was looked up above and does not write; it cannot change.
+            Handler::Write(_) => Err(ApiError::code(1)),
+        }
+    }
+}
+
+/// Handles one REST call with the state to itself.
+pub(crate) fn call_mut(
     state: &mut State,
     params: &[(String, String)],
     files: &[FilePart],
 ) -> ApiResult {
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let checked = check(state, params)?;
+    match checked.spec.handler {
+        Handler::Read(handler) => handler(&checked.ctx(&*state, params, files)),
+        Handler::Write(handler) => handler(&mut checked.ctx(state, params, files)),
+    }
+}
+
+/// A call that passed the checks.
+struct Checked {
+    spec: &'static MethodSpec,
+    user: Option<u64>,
+    app_id: u64,
+}
+
+impl Checked {
+    fn ctx<'a, S>(
+        &self,
+        state: S,
+        params: &'a [(String, String)],
+        files: &'a [FilePart],
+    ) -> Ctx<'a, S> {
+        Ctx {
+            state,
+            params,
+            files,
+            user: self.user,
+            app_id: self.app_id,
+            now: now(),
+        }
+    }
+}
+
+/// Steps 1–7 of spec §11 (and the format): what every call goes through before a handler
+/// sees it.
+fn check(state: &State, params: &[(String, String)]) -> Result<Checked, ApiError> {
+    let get = |name: &str| param(params, name);
     // 1. sig present.
     if get("sig").is_none() {
         return Err(ApiError::missing("sig"));
@@ -148,15 +223,14 @@ pub(crate) fn call(
             private_key: &app.private_key,
         }
     };
-    check(params, key)?;
+    check_sig(params, key)?;
     // 4. method known.
     let method_name = get("method").ok_or_else(|| ApiError::missing("method"))?;
     let spec = lookup(method_name).ok_or_else(|| ApiError::code(2))?;
     // 5. session valid.
-    let live = Instant::now();
     let (user, scope) = match (session_key, session) {
-        (Some(_), Some(s)) if s.app_id == app_id && s.is_live(live) => {
-            (Some(s.uid), Some(s.scope.clone()))
+        (Some(_), Some(s)) if s.app_id == app_id && s.is_live(Instant::now()) => {
+            (Some(s.uid), Some(&s.scope))
         }
         (Some(_), _) => return Err(ApiError::code(102)),
         (None, _) if secure && spec.sessionless => (None, None),
@@ -172,7 +246,7 @@ pub(crate) fn call(
     if spec.server_only && !secure {
         return Err(ApiError::code(200));
     }
-    if let (Some(p), Some(scope)) = (spec.privilege, &scope)
+    if let (Some(p), Some(scope)) = (spec.privilege, scope)
         && !scope.contains(p)
     {
         return Err(ApiError::code(200));
@@ -182,19 +256,10 @@ pub(crate) fn call(
         // XML answers are not emulated; say so instead of answering in the wrong format.
         return Err(ApiError::invalid());
     }
-    let now = now();
-    let mut ctx = Ctx {
-        state,
-        params,
-        files,
-        user,
-        app_id,
-        now,
-    };
-    (spec.handler)(&mut ctx)
+    Ok(Checked { spec, user, app_id })
 }
 
-fn check(params: &[(String, String)], key: VerifyKey<'_>) -> Result<(), ApiError> {
+fn check_sig(params: &[(String, String)], key: VerifyKey<'_>) -> Result<(), ApiError> {
     match verify(params, key) {
         Ok(()) => Ok(()),
         Err(SignError::DuplicateKey { key }) => Err(ApiError {

@@ -1,16 +1,16 @@
 //! stream.*: the feed, an author's events, and the write methods that change them.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::events::{self, EventRef, Posted, View, event_id, parse_event_id, parse_thread_id};
-use crate::rest::ctx::{ApiResult, Ctx};
+use crate::rest::ctx::{ApiResult, Read, Write};
 use crate::rest::error::ApiError;
 
 /// Default `limit` of the skip-cursor methods (spec §9).
 const DEFAULT_LIMIT: usize = 10;
 
 /// `skip`, `limit`, `filter_app` → a newest-first page of `authors`' events.
-fn page(c: &Ctx<'_>, authors: &[u64]) -> ApiResult {
+fn page(c: &Read<'_>, authors: &[u64]) -> ApiResult {
     let w = &c.state.world;
     let s = &c.state.streams;
     let after = match c.get("skip").filter(|v| !v.is_empty()) {
@@ -31,20 +31,11 @@ fn page(c: &Ctx<'_>, authors: &[u64]) -> ApiResult {
     let refs = events::page(w, s, authors, after, limit, |e| {
         filter_app.is_none_or(|app| s.app_of(w, seed, e) == Some(app))
     });
-    let view = View {
-        world: w,
-        streams: s,
-        seed,
-        viewer: c.user,
-        app_id: c.app_id,
-        authors: Default::default(),
-    };
-    Ok(Value::Array(
-        refs.into_iter().map(|e| view.event(e)).collect(),
-    ))
+    let view = View::new(w, s, seed, c.user, c.app_id);
+    Ok(view.page(&refs)?)
 }
 
-pub(super) fn get(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn get(c: &Read<'_>) -> ApiResult {
     let me = c.me()?;
     let w = &c.state.world;
     let mut authors: Vec<u64> = w.friends.get(&me).cloned().unwrap_or_default();
@@ -52,7 +43,7 @@ pub(super) fn get(c: &mut Ctx<'_>) -> ApiResult {
     page(c, &authors)
 }
 
-pub(super) fn get_by_author(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn get_by_author(c: &Read<'_>) -> ApiResult {
     let uid = c.uid_or_self("uid")?;
     let w = &c.state.world;
     w.user(uid).ok_or_else(ApiError::invalid)?;
@@ -62,11 +53,11 @@ pub(super) fn get_by_author(c: &mut Ctx<'_>) -> ApiResult {
     page(c, &[uid])
 }
 
-fn text_param(c: &Ctx<'_>, name: &str) -> String {
+fn text_param(c: &Write<'_>, name: &str) -> String {
     c.get(name).unwrap_or_default().to_owned()
 }
 
-fn links(c: &Ctx<'_>) -> Vec<(String, String)> {
+fn links(c: &Write<'_>) -> Vec<(String, String)> {
     [("link1_text", "link1_href"), ("link2_text", "link2_href")]
         .iter()
         .filter_map(|(t, h)| {
@@ -76,15 +67,15 @@ fn links(c: &Ctx<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn publish(c: &mut Ctx<'_>, event: impl FnOnce(u64) -> Posted) -> ApiResult {
+fn publish(c: &mut Write<'_>, event: impl FnOnce(u64) -> Posted) -> ApiResult {
     let me = c.me()?;
     let time = c.state.streams.next_time(&c.state.world, me, c.now);
     c.state.streams.post(me, event(time));
     let seq = c.state.streams.total(&c.state.world, me);
-    Ok(json!({"id": event_id(EventRef { author: me, seq })}))
+    Ok(json!({"id": event_id(EventRef { author: me, seq })}).into())
 }
 
-pub(super) fn post(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn post(c: &mut Write<'_>) -> ApiResult {
     let (title, text, user_text) = (
         text_param(c, "title"),
         text_param(c, "text"),
@@ -112,7 +103,7 @@ pub(super) fn post(c: &mut Ctx<'_>) -> ApiResult {
     })
 }
 
-pub(super) fn share(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn share(c: &mut Write<'_>) -> ApiResult {
     let url = c.required("url")?.to_owned();
     let title = c
         .get("title")
@@ -139,7 +130,7 @@ pub(super) fn share(c: &mut Ctx<'_>) -> ApiResult {
 }
 
 /// The event a `thread_id` names, if the caller may see it.
-fn target(c: &Ctx<'_>) -> Result<EventRef, ApiError> {
+fn target(c: &Write<'_>) -> Result<EventRef, ApiError> {
     let id = c.required("thread_id")?;
     let e = parse_thread_id(&c.state.world, &c.state.streams, id).ok_or_else(ApiError::invalid)?;
     if !c.state.world.can_view(e.author, c.user) {
@@ -148,7 +139,7 @@ fn target(c: &Ctx<'_>) -> Result<EventRef, ApiError> {
     Ok(e)
 }
 
-pub(super) fn comment(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn comment(c: &mut Write<'_>) -> ApiResult {
     let e = target(c)?;
     let text = c.required("text")?.to_owned();
     c.state.streams.overlay.entry(e).or_default().comments += 1;
@@ -160,10 +151,10 @@ pub(super) fn comment(c: &mut Ctx<'_>) -> ApiResult {
         comment_id,
         text,
     })?;
-    Ok(json!({"id": id}))
+    Ok(json!({"id": id}).into())
 }
 
-pub(super) fn like(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn like(c: &mut Write<'_>) -> ApiResult {
     let me = c.me()?;
     let e = target(c)?;
     c.state
@@ -173,14 +164,14 @@ pub(super) fn like(c: &mut Ctx<'_>) -> ApiResult {
         .or_default()
         .likes
         .insert(me);
-    Ok(json!(1))
+    Ok(json!(1).into())
 }
 
-pub(super) fn unlike(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn unlike(c: &mut Write<'_>) -> ApiResult {
     let me = c.me()?;
     let e = target(c)?;
     if let Some(o) = c.state.streams.overlay.get_mut(&e) {
         o.likes.remove(&me);
     }
-    Ok(json!(1))
+    Ok(json!(1).into())
 }

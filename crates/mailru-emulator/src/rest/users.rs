@@ -1,13 +1,20 @@
 //! users.* and friends.*
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::Serializer;
+use serde_json::json;
 
 use crate::accounts::ALL_PRIVILEGES;
+use crate::json::{Disp, Json};
+use crate::model::World;
 use crate::render;
-use crate::rest::ctx::{ApiResult, Ctx, slice};
+use crate::rest::ctx::{ApiResult, Read, slice};
 use crate::rest::error::ApiError;
 
-pub(super) fn get_info(c: &mut Ctx<'_>) -> ApiResult {
+/// Bytes of one rendered profile, about.
+const USER_BYTES: usize = 1_300;
+
+pub(super) fn get_info(c: &Read<'_>) -> ApiResult {
     let uids = match c.uid_list("uids")? {
         Some(uids) => uids,
         None => vec![c.user.ok_or_else(|| ApiError::missing("uids"))?],
@@ -21,23 +28,17 @@ pub(super) fn get_info(c: &mut Ctx<'_>) -> ApiResult {
             ),
         });
     }
-    let w = &c.state.world;
     // Unknown uids are left out, as the platform does for data the caller cannot see.
-    let users: Vec<Value> = uids
-        .iter()
-        .filter_map(|uid| w.user(*uid))
-        .map(|u| render::user(w, u, c.user, c.app_id))
-        .collect();
-    Ok(Value::Array(users))
+    people(c, &uids, true)
 }
 
-pub(super) fn is_app_user(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn is_app_user(c: &Read<'_>) -> ApiResult {
     let uid = c.uid_or_self("uid")?;
     let installed = c.state.world.installs.contains_key(&(c.app_id, uid));
-    Ok(json!({"isAppUser": u8::from(installed)}))
+    Ok(json!({"isAppUser": u8::from(installed)}).into())
 }
 
-pub(super) fn has_app_permission(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn has_app_permission(c: &Read<'_>) -> ApiResult {
     let perm = c.required("ext_perm")?;
     if !ALL_PRIVILEGES.contains(&perm) {
         return Err(ApiError::invalid());
@@ -51,33 +52,57 @@ pub(super) fn has_app_permission(c: &mut Ctx<'_>) -> ApiResult {
         .is_some_and(|g| g.contains(perm));
     let mut out = serde_json::Map::new();
     out.insert(perm.to_owned(), json!(u8::from(granted)));
-    Ok(Value::Object(out))
+    Ok(serde_json::Value::Object(out).into())
 }
 
 /// The real shape is unknown (spec §6.1); the emulator answers the in-app balance in
 /// "мэйлики" as `{"balance": N}`.
-pub(super) fn get_balance(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn get_balance(c: &Read<'_>) -> ApiResult {
     let uid = c.uid_or_self("uid")?;
     let w = &c.state.world;
     w.user(uid).ok_or_else(ApiError::invalid)?;
-    Ok(json!({"balance": w.balance.get(&uid).copied().unwrap_or(0)}))
+    Ok(json!({"balance": w.balance.get(&uid).copied().unwrap_or(0)}).into())
 }
 
-/// Uids as strings, or whole profiles with `ext=1`.
-fn people(c: &Ctx<'_>, uids: &[u64], ext: bool) -> Value {
-    let w = &c.state.world;
-    if ext {
-        uids.iter()
-            .filter_map(|uid| w.user(*uid))
-            .map(|u| render::user(w, u, c.user, c.app_id))
-            .collect()
-    } else {
-        uids.iter().map(|uid| json!(uid.to_string())).collect()
+/// Uids as strings, or the profiles of the known ones with `ext`.
+struct People<'a> {
+    world: &'a World,
+    uids: &'a [u64],
+    ext: bool,
+    viewer: Option<u64>,
+    app_id: u64,
+}
+
+impl Serialize for People<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let w = self.world;
+        if self.ext {
+            s.collect_seq(
+                self.uids
+                    .iter()
+                    .filter_map(|uid| w.user(*uid))
+                    .map(|u| render::user(w, u, self.viewer, self.app_id)),
+            )
+        } else {
+            s.collect_seq(self.uids.iter().map(|uid| Disp(*uid)))
+        }
     }
 }
 
+fn people(c: &Read<'_>, uids: &[u64], ext: bool) -> ApiResult {
+    let people = People {
+        world: &c.state.world,
+        uids,
+        ext,
+        viewer: c.user,
+        app_id: c.app_id,
+    };
+    let per_item = if ext { USER_BYTES } else { 24 };
+    Ok(Json::with_capacity(&people, uids.len() * per_item + 2)?)
+}
+
 /// Friends of `uid` that `keep` accepts, a page of them, in a stable order.
-fn friends_page(c: &Ctx<'_>, uid: u64, keep: impl Fn(u64) -> bool) -> Result<Value, ApiError> {
+fn friends_page(c: &Read<'_>, uid: u64, keep: impl Fn(u64) -> bool) -> ApiResult {
     let ext = c.flag("ext")?;
     let (offset, limit) = c.window(c.state.config.page_cap)?;
     let all: Vec<u64> = c
@@ -87,22 +112,22 @@ fn friends_page(c: &Ctx<'_>, uid: u64, keep: impl Fn(u64) -> bool) -> Result<Val
         .get(&uid)
         .map(|f| f.iter().copied().filter(|f| keep(*f)).collect())
         .unwrap_or_default();
-    Ok(people(c, slice(&all, offset, limit), ext))
+    people(c, slice(&all, offset, limit), ext)
 }
 
-pub(super) fn friends_get(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn friends_get(c: &Read<'_>) -> ApiResult {
     let me = c.me()?;
     friends_page(c, me, |_| true)
 }
 
-pub(super) fn friends_get_app_users(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn friends_get_app_users(c: &Read<'_>) -> ApiResult {
     let uid = c.uid_or_self("uid")?;
     let installs = &c.state.world.installs;
     let app = c.app_id;
     friends_page(c, uid, |f| installs.contains_key(&(app, f)))
 }
 
-pub(super) fn friends_get_online(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn friends_get_online(c: &Read<'_>) -> ApiResult {
     let me = c.me()?;
     let ext = c.flag("ext")?;
     let w = &c.state.world;
@@ -116,12 +141,12 @@ pub(super) fn friends_get_online(c: &mut Ctx<'_>) -> ApiResult {
                 .collect()
         })
         .unwrap_or_default();
-    Ok(people(c, &online, ext))
+    people(c, &online, ext)
 }
 
-pub(super) fn friends_get_invitations_count(c: &mut Ctx<'_>) -> ApiResult {
+pub(super) fn friends_get_invitations_count(c: &Read<'_>) -> ApiResult {
     let uid = c.number("uid")?.ok_or_else(|| ApiError::missing("uid"))?;
     c.state.world.user(uid).ok_or_else(ApiError::invalid)?;
     let count = c.state.world.invitations.get(&uid).copied().unwrap_or(0);
-    Ok(json!({"count": count}))
+    Ok(json!({"count": count}).into())
 }
