@@ -182,7 +182,7 @@ impl EmulatorBuilder {
                 config.log_max_entries,
                 config.log_max_bytes,
             )),
-            faults: Mutex::default(),
+            faults: Default::default(),
             origins,
             state: RwLock::new(State::new(config)),
         });

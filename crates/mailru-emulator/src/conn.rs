@@ -11,7 +11,6 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use hyper::body::{Frame, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -201,11 +200,9 @@ async fn connection(stream: tokio::net::TcpStream, me: Registered, host: Host, o
         let (shared, origin) = (service_shared.clone(), origin.clone());
         async move {
             let response = server::handle(shared, host, origin, req).await?;
-            Ok::<_, server::Dropped>(response.map(|body| {
-                BodyExt::boxed(Guarded {
-                    inner: body,
-                    _guard: guard,
-                })
+            Ok::<_, server::Dropped>(response.map(|body| Guarded {
+                inner: body,
+                _guard: guard,
             }))
         }
     });

@@ -112,15 +112,15 @@ pub(crate) fn handle(shared: &Shared, own_origin: &str, req: &Incoming) -> Respo
             Ok(ok(json!({"cleared": true})))
         }
         (&Method::POST, "/faults") => parse::<Fault>(req).map(|f| {
-            lock(&shared.faults).push(f);
+            shared.faults.push(f);
             ok(json!({"queued": true}))
         }),
         (&Method::DELETE, "/faults") => {
-            lock(&shared.faults).clear();
+            shared.faults.clear();
             Ok(ok(json!({"cleared": true})))
         }
         (&Method::POST, "/faults/random") => parse::<Option<RandomFaults>>(req).map(|r| {
-            lock(&shared.faults).set_random(r);
+            shared.faults.set_random(r);
             ok(json!({"random": true}))
         }),
         (&Method::POST, "/tokens/expire") => parse::<TokenBody>(req).map(|b| {

@@ -1,10 +1,13 @@
 //! Fault injection: make chosen requests fail the ways a real network and platform do.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::rng::Rng;
+use crate::server::lock;
 
 /// How a request fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +100,45 @@ pub struct RandomFaults {
     pub kinds: Vec<FaultKind>,
 }
 
+/// The faults of a running emulator: [`Faults`] behind a lock, and a flag that lets every
+/// request skip the lock while none is armed (the usual case).
+#[derive(Debug, Default)]
+pub(crate) struct FaultSet {
+    armed: AtomicBool,
+    faults: Mutex<Faults>,
+}
+
+impl FaultSet {
+    pub(crate) fn push(&self, fault: Fault) {
+        let mut faults = lock(&self.faults);
+        faults.push(fault);
+        self.armed.store(faults.armed(), Ordering::Release);
+    }
+
+    pub(crate) fn set_random(&self, random: Option<RandomFaults>) {
+        let mut faults = lock(&self.faults);
+        faults.set_random(random);
+        self.armed.store(faults.armed(), Ordering::Release);
+    }
+
+    pub(crate) fn clear(&self) {
+        let mut faults = lock(&self.faults);
+        faults.clear();
+        self.armed.store(false, Ordering::Release);
+    }
+
+    /// The fault for a request to `target`, if any, using it up.
+    pub(crate) fn take(&self, target: &str) -> Option<FaultKind> {
+        if !self.armed.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut faults = lock(&self.faults);
+        let kind = faults.take(target);
+        self.armed.store(faults.armed(), Ordering::Release);
+        kind
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     queue: Vec<Fault>,
@@ -120,6 +162,11 @@ impl Faults {
     pub(crate) fn clear(&mut self) {
         self.queue.clear();
         self.random = None;
+    }
+
+    /// Whether any request may still get a fault.
+    fn armed(&self) -> bool {
+        !self.queue.is_empty() || self.random.is_some()
     }
 
     /// The fault for a request to `target`, if any, using it up.

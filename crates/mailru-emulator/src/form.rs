@@ -113,16 +113,11 @@ pub(crate) fn parse(
     if let Some(q) = query {
         form(limits, q.as_bytes(), &mut parsed)?;
     }
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if media == "multipart/form-data" {
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if media.eq_ignore_ascii_case("multipart/form-data") {
         let boundary = multipart::boundary(content_type)?;
         multipart::parse(limits, body, &boundary, &mut parsed)?;
-    } else if !body.is_empty() && media != "application/json" {
+    } else if !body.is_empty() && !media.eq_ignore_ascii_case("application/json") {
         form(limits, body, &mut parsed)?;
     }
     Ok(parsed)

@@ -95,18 +95,23 @@ pub(crate) async fn read(
         .filter_map(|c| c.trim().split_once('='))
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    let limited = http_body_util::Limited::new(body, limits.max_body_bytes);
-    let bytes = match tokio::time::timeout(limits.header_read_timeout, limited.collect()).await {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            return Err(refuse(Reject::too_large(limits.max_body_bytes)));
-        }
-        Ok(Err(_)) => return Err(refuse(Reject::bad("request body could not be read"))),
-        Err(_) => {
-            return Err(refuse(Reject {
-                status: StatusCode::REQUEST_TIMEOUT,
-                message: "request body too slow".to_owned(),
-            }));
+    // A request without a body (most GETs) needs neither a read nor its timer.
+    let bytes = if hyper::body::Body::is_end_stream(&body) {
+        Bytes::new()
+    } else {
+        let limited = http_body_util::Limited::new(body, limits.max_body_bytes);
+        match tokio::time::timeout(limits.header_read_timeout, limited.collect()).await {
+            Ok(Ok(b)) => b.to_bytes(),
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+                return Err(refuse(Reject::too_large(limits.max_body_bytes)));
+            }
+            Ok(Err(_)) => return Err(refuse(Reject::bad("request body could not be read"))),
+            Err(_) => {
+                return Err(refuse(Reject {
+                    status: StatusCode::REQUEST_TIMEOUT,
+                    message: "request body too slow".to_owned(),
+                }));
+            }
         }
     };
     let parsed = form::parse(limits, parts.uri.query(), &content_type, &bytes).map_err(refuse)?;
@@ -130,14 +135,13 @@ pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
 
 pub(crate) fn respond(
     status: StatusCode,
-    content_type: &str,
+    content_type: &'static str,
     body: impl Into<Bytes>,
 ) -> Response<Body> {
     let mut resp = Response::new(full(body));
     *resp.status_mut() = status;
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        resp.headers_mut().insert(CONTENT_TYPE, v);
-    }
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     resp
 }
 

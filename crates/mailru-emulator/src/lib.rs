@@ -114,17 +114,17 @@ impl EmulatorHandle {
 
     /// Queues a fault.
     pub fn inject(&self, fault: Fault) {
-        lock(&self.shared.faults).push(fault);
+        self.shared.faults.push(fault);
     }
 
     /// Sets (or with `None` removes) random faults.
     pub fn set_random_faults(&self, random: Option<RandomFaults>) {
-        lock(&self.shared.faults).set_random(random);
+        self.shared.faults.set_random(random);
     }
 
     /// Removes every queued and random fault.
     pub fn clear_faults(&self) {
-        lock(&self.shared.faults).clear();
+        self.shared.faults.clear();
     }
 
     /// Makes an access token expire now; `false` if it is unknown.

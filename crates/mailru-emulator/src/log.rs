@@ -1,6 +1,8 @@
 //! The log of received requests, secrets masked, so tests can assert what a client sent.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -67,10 +69,11 @@ impl LoggedRequest {
     }
 }
 
-/// `s` cut to [`LOG_MAX_VALUE`] bytes (on a character boundary) with a marker.
-fn clip(s: &str) -> String {
+/// `s` cut to [`LOG_MAX_VALUE`] bytes (on a character boundary) with a marker; short
+/// strings are kept as they are, without a copy.
+pub(crate) fn clip(s: String) -> String {
     if s.len() <= LOG_MAX_VALUE {
-        return s.to_owned();
+        return s;
     }
     let mut end = LOG_MAX_VALUE;
     while !s.is_char_boundary(end) {
@@ -80,53 +83,83 @@ fn clip(s: &str) -> String {
 }
 
 /// The parameters as the log keeps them: secrets masked, the first [`LOG_MAX_PARAMS`]
-/// only, long names and values cut.
-pub(crate) fn mask(params: &[(String, String)]) -> Vec<(String, String)> {
+/// only, long names and values cut. The strings are reused, not copied.
+pub(crate) fn mask(params: Vec<(String, String)>) -> Vec<(String, String)> {
+    let total = params.len();
     let mut out: Vec<(String, String)> = params
-        .iter()
+        .into_iter()
         .take(LOG_MAX_PARAMS)
         .map(|(k, v)| {
             let v = if SECRET_PARAMS.contains(&k.as_str()) {
-                MASK.to_owned()
+                let mut v = v;
+                v.clear();
+                v.push_str(MASK);
+                v
             } else {
                 clip(v)
             };
             (clip(k), v)
         })
         .collect();
-    if params.len() > LOG_MAX_PARAMS {
+    if total > LOG_MAX_PARAMS {
         out.push((
             TRUNCATED.to_owned(),
-            format!("{} more parameters", params.len() - LOG_MAX_PARAMS),
+            format!("{} more parameters", total - LOG_MAX_PARAMS),
         ));
     }
     out
 }
 
-/// A file list and a path as the log keeps them.
+/// A file list as the log keeps it.
 pub(crate) fn clip_list(items: impl Iterator<Item = String>) -> Vec<String> {
-    items.take(LOG_MAX_PARAMS).map(|s| clip(&s)).collect()
+    items.take(LOG_MAX_PARAMS).map(clip).collect()
 }
 
-/// A path or method name as the log keeps it.
-pub(crate) fn clip_text(text: &str) -> String {
-    clip(text)
+/// One request as the log holds it: what [`LoggedRequest`] shows, already masked and cut,
+/// with the parts every request shares (the host, a known method name) not copied.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub http_method: hyper::Method,
+    pub host: Arc<str>,
+    pub path: String,
+    pub method: Option<Cow<'static, str>>,
+    pub params: Vec<(String, String)>,
+    pub files: Vec<String>,
+    pub status: Option<u16>,
+    pub error_code: Option<u32>,
+}
+
+impl Entry {
+    fn logged(&self, seq: u64) -> LoggedRequest {
+        LoggedRequest {
+            seq,
+            http_method: clip(self.http_method.as_str().to_owned()),
+            host: self.host.to_string(),
+            path: self.path.clone(),
+            method: self.method.as_ref().map(|m| m.to_string()),
+            params: self.params.clone(),
+            files: self.files.clone(),
+            status: self.status,
+            error_code: self.error_code,
+        }
+    }
 }
 
 /// What an entry costs against the byte budget.
-fn cost(e: &LoggedRequest) -> usize {
-    let strings = [&e.http_method, &e.host, &e.path]
+fn cost(e: &Entry) -> usize {
+    let strings = [e.http_method.as_str(), &e.host, &e.path]
         .into_iter()
-        .chain(e.method.as_ref())
-        .chain(e.files.iter())
-        .chain(e.params.iter().flat_map(|(k, v)| [k, v]));
+        .chain(e.method.as_deref())
+        .chain(e.files.iter().map(String::as_str))
+        .chain(e.params.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]));
     ENTRY_COST + strings.map(|s| s.len() + STRING_COST).sum::<usize>()
 }
 
 /// The newest requests, bounded in entries and in bytes.
 #[derive(Debug)]
 pub(crate) struct RequestLog {
-    entries: VecDeque<(usize, LoggedRequest)>,
+    /// Cost, number and entry.
+    entries: VecDeque<(usize, u64, Entry)>,
     next: u64,
     bytes: usize,
     max_entries: usize,
@@ -146,14 +179,13 @@ impl RequestLog {
 
     /// Appends an entry (numbered even if it does not fit), then drops the oldest ones
     /// until both bounds hold again.
-    pub(crate) fn push(&mut self, mut entry: LoggedRequest) {
+    pub(crate) fn push(&mut self, entry: Entry) {
         self.next += 1;
-        entry.seq = self.next;
         let size = cost(&entry);
-        self.entries.push_back((size, entry));
+        self.entries.push_back((size, self.next, entry));
         self.bytes += size;
         while self.entries.len() > self.max_entries || self.bytes > self.max_bytes {
-            let Some((size, _)) = self.entries.pop_front() else {
+            let Some((size, _, _)) = self.entries.pop_front() else {
                 break;
             };
             self.bytes -= size;
@@ -161,7 +193,10 @@ impl RequestLog {
     }
 
     pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.entries.iter().map(|(_, e)| e.clone()).collect()
+        self.entries
+            .iter()
+            .map(|(_, seq, e)| e.logged(*seq))
+            .collect()
     }
 
     pub(crate) fn clear(&mut self) {
@@ -180,17 +215,16 @@ impl RequestLog {
 mod tests {
     use super::*;
 
-    fn big_request(n: usize) -> LoggedRequest {
+    fn big_request(n: usize) -> Entry {
         let params: Vec<(String, String)> = (0..n)
             .map(|i| (format!("p{i}"), "v".repeat(10_000)))
             .collect();
-        LoggedRequest {
-            seq: 0,
-            http_method: "POST".to_owned(),
-            host: "http://127.0.0.1:1".to_owned(),
-            path: format!("/platform/api/{}", "x".repeat(100_000)),
-            method: Some("stream.post".to_owned()),
-            params: mask(&params),
+        Entry {
+            http_method: hyper::Method::POST,
+            host: "http://127.0.0.1:1".into(),
+            path: clip(format!("/platform/api/{}", "x".repeat(100_000))),
+            method: Some(Cow::Borrowed("stream.post")),
+            params: mask(params),
             files: clip_list((0..500).map(|i| format!("file{i}"))),
             status: Some(200),
             error_code: None,
@@ -216,7 +250,7 @@ mod tests {
         assert_eq!(e.files.len(), LOG_MAX_PARAMS);
         assert!(cost(&e) < 600 * 1024, "{}", cost(&e));
         // A value cut inside a multi-byte character keeps whole characters.
-        let cyr = clip(&"я".repeat(LOG_MAX_VALUE));
+        let cyr = clip("я".repeat(LOG_MAX_VALUE));
         assert!(cyr.starts_with(&"я".repeat(LOG_MAX_VALUE / 2)));
     }
 
@@ -231,7 +265,7 @@ mod tests {
         let kept = log.snapshot();
         assert!(!kept.is_empty() && kept.len() < 200, "{}", kept.len());
         assert_eq!(kept.last().unwrap().seq, 200, "the newest entry is kept");
-        let counted: usize = log.entries.iter().map(|(_, e)| cost(e)).sum();
+        let counted: usize = log.entries.iter().map(|(_, _, e)| cost(e)).sum();
         assert_eq!(counted, log.bytes());
         log.clear();
         assert_eq!(log.bytes(), 0);

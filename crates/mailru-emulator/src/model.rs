@@ -129,7 +129,10 @@ pub(crate) struct World {
     /// Event-id tag (low 32 bits of a hash of the uid) → author uid.
     pub by_tag: HashMap<u32, u64>,
     pub apps: HashMap<u64, App>,
+    /// Friends of each user, in the order friends.get lists them.
     pub friends: HashMap<u64, Vec<u64>>,
+    /// Every friendship as `(min uid, max uid)`, for quick "are they friends" checks.
+    pub friendships: HashSet<(u64, u64)>,
     /// Communities each user belongs to.
     pub memberships: HashMap<u64, Vec<u64>>,
     /// Pending friend invitations per user (friends.getInvitationsCount).
@@ -159,6 +162,18 @@ impl World {
         match self.user(owner).and_then(|u| u.community.as_ref()) {
             Some(c) if c.closed => viewer.is_some_and(|v| c.members.contains(&v)),
             _ => true,
+        }
+    }
+
+    pub(crate) fn are_friends(&self, a: u64, b: u64) -> bool {
+        self.friendships.contains(&World::thread_key(a, b))
+    }
+
+    /// Makes `a` and `b` friends (once: a known friendship is left as it is).
+    pub(crate) fn befriend(&mut self, a: u64, b: u64) {
+        if a != b && self.friendships.insert(World::thread_key(a, b)) {
+            self.friends.entry(a).or_default().push(b);
+            self.friends.entry(b).or_default().push(a);
         }
     }
 

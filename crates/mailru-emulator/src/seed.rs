@@ -355,8 +355,7 @@ fn friends(w: &mut World, config: &Config) {
     let mut edges: Vec<_> = edges.into_iter().collect();
     edges.sort_unstable();
     for (a, b) in edges {
-        w.friends.entry(a).or_default().push(b);
-        w.friends.entry(b).or_default().push(a);
+        w.befriend(a, b);
     }
     // Some friends of the demo user use the demo app.
     let demo_friends = w.friends.get(&DEMO_UID).cloned().unwrap_or_default();

@@ -1,5 +1,6 @@
 //! Request handling: read within the limits, pick the host's routes, apply faults, log.
 
+use std::borrow::Cow;
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -12,11 +13,11 @@ use hyper::{Method, Request, Response, StatusCode};
 use crate::config::Limits;
 use crate::conn::Conns;
 use crate::control;
-use crate::faults::{FaultKind, Faults};
+use crate::faults::{FaultKind, FaultSet};
 use crate::form::Reject;
 use crate::hosts::{Host, Origins, is_rest_path, serves};
 use crate::http::{self, Body, Incoming};
-use crate::log::{LoggedRequest, RequestLog, clip_list, clip_text, mask};
+use crate::log::{Entry, RequestLog, clip, clip_list, mask};
 use crate::oauth::{self, pages};
 use crate::public;
 use crate::rest::{self, ApiError};
@@ -27,7 +28,7 @@ use crate::state::State;
 pub(crate) struct Shared {
     /// The platform. REST reads share it; writes, OAuth and the control API have it alone.
     pub state: RwLock<State>,
-    pub faults: Mutex<Faults>,
+    pub faults: FaultSet,
     pub log: Mutex<RequestLog>,
     pub origins: Origins,
     pub limits: Limits,
@@ -106,13 +107,13 @@ pub(crate) async fn handle(
                 body: bytes::Bytes::new(),
             };
             let status = Some(response.status().as_u16());
-            record(&shared, &origin, &empty, None, status, error_code);
+            record(&shared, &origin, empty, None, status, error_code);
             return Ok(response);
         }
     };
     if !serves(host, &incoming.path) {
         let response = http::html(StatusCode::NOT_FOUND, pages::not_found());
-        record(&shared, &origin, &incoming, None, Some(404), None);
+        record(&shared, &origin, incoming, None, Some(404), None);
         return Ok(response);
     }
     if incoming.path.starts_with("/_emulator/") {
@@ -122,14 +123,14 @@ pub(crate) async fn handle(
     let method = is_rest
         .then(|| incoming.param("method").map(str::to_owned))
         .flatten();
-    let target = method.clone().unwrap_or_else(|| incoming.path.clone());
-    let fault = lock(&shared.faults).take(&target);
+    let target = method.as_deref().unwrap_or(&incoming.path);
+    let fault = shared.faults.take(target);
     if let Some(delay) = fault.as_ref().and_then(FaultKind::delay) {
         tokio::time::sleep(delay).await;
     }
     let routed = match &fault {
         Some(FaultKind::DropConnection) => {
-            record(&shared, &origin, &incoming, method, None, None);
+            record(&shared, &origin, incoming, method, None, None);
             return Err(Dropped);
         }
         Some(FaultKind::HttpStatus { status }) => {
@@ -154,7 +155,7 @@ pub(crate) async fn handle(
     record(
         &shared,
         &origin,
-        &incoming,
+        incoming,
         routed.method,
         Some(routed.response.status().as_u16()),
         routed.error_code,
@@ -218,22 +219,27 @@ fn route(
     })
 }
 
+/// Logs a request, moving its strings into the entry (the request is done with).
 fn record(
     shared: &Shared,
-    origin: &str,
-    req: &Incoming,
+    origin: &Arc<str>,
+    req: Incoming,
     method: Option<String>,
     status: Option<u16>,
     error_code: Option<u32>,
 ) {
-    let entry = LoggedRequest {
-        seq: 0,
-        http_method: clip_text(req.method.as_str()),
-        host: origin.to_owned(),
-        path: clip_text(&req.path),
-        method: method.as_deref().map(clip_text),
-        params: mask(&req.params),
-        files: clip_list(req.files.iter().map(|f| f.name.clone())),
+    // The catalog's own name when the method is known: nothing to copy.
+    let method = method.map(|m| match rest::lookup(&m) {
+        Some(spec) => Cow::Borrowed(spec.name),
+        None => Cow::Owned(clip(m)),
+    });
+    let entry = Entry {
+        http_method: req.method,
+        host: origin.clone(),
+        path: clip(req.path),
+        method,
+        params: mask(req.params),
+        files: clip_list(req.files.into_iter().map(|f| f.name)),
         status,
         error_code,
     };

@@ -109,9 +109,7 @@ impl Serialize for UserJson<'_> {
         m.serialize_entry("status_text", &u.status_text)?;
         m.serialize_entry("referer_type", "")?;
         m.serialize_entry("referer_id", "")?;
-        let is_friend = self
-            .viewer
-            .is_some_and(|v| w.friends.get(&v).is_some_and(|f| f.contains(&u.uid)));
+        let is_friend = self.viewer.is_some_and(|v| w.are_friends(v, u.uid));
         m.serialize_entry("is_friend", &u8::from(is_friend))?;
         m.serialize_entry("has_photosafe", &0)?;
         let (country, country_id, city, city_id, region, region_id) =

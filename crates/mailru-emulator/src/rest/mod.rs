@@ -7,12 +7,14 @@ mod messages;
 mod stream;
 mod users;
 
+use std::fmt::Write as _;
 use std::sync::RwLock;
 use std::time::Instant;
 
 use mailru_sign::{Error as SignError, VerifyKey, verify};
 
 use crate::http::FilePart;
+use crate::json::StackText;
 use crate::server::{read, write};
 use crate::state::{State, now};
 pub(crate) use ctx::ApiResult;
@@ -204,7 +206,7 @@ fn check(state: &State, params: &[(String, String)]) -> Result<Checked, ApiError
     let secure = get("secure") == Some("1");
     let session_key = get("session_key").filter(|s| !s.is_empty());
     let session = session_key.and_then(|k| state.tokens.sessions.get(k));
-    let uid_for_sig;
+    let mut uid_for_sig = StackText::default();
     let key = if secure {
         // An app without a secret key cannot use the server-server circuit at all.
         let secret_key = app
@@ -213,13 +215,14 @@ fn check(state: &State, params: &[(String, String)]) -> Result<Checked, ApiError
             .ok_or_else(|| ApiError::code(104))?;
         VerifyKey::ServerServer { secret_key }
     } else {
-        uid_for_sig = match (session_key, session, get("uid")) {
-            (_, Some(s), _) => s.uid.to_string(),
-            (None, None, Some(uid)) => uid.to_owned(),
+        // Writing into a `StackText` cannot fail.
+        let _ = match (session_key, session, get("uid")) {
+            (_, Some(s), _) => write!(uid_for_sig, "{}", s.uid),
+            (None, None, Some(uid)) => uid_for_sig.write_str(uid),
             _ => return Err(ApiError::code(102)),
         };
         VerifyKey::ClientServer {
-            uid: &uid_for_sig,
+            uid: uid_for_sig.as_str(),
             private_key: &app.private_key,
         }
     };
