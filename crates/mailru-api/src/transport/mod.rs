@@ -3,6 +3,7 @@
 
 mod hyper_transport;
 mod proxy;
+mod tls;
 
 use std::fmt;
 
