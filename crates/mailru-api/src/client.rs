@@ -1,6 +1,7 @@
 //! The client: its configuration, and the ways to call a method (typed, by name, raw,
 //! paginated). The way of one call continues in `dispatch.rs`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +31,8 @@ pub(crate) struct Options {
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) source: Arc<dyn SessionSource>,
+    /// The session when the source is a fixed one: no need to ask it on every attempt.
+    pub(crate) fixed: Option<Arc<Session>>,
     pub(crate) endpoints: Endpoints,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) options: Options,
@@ -177,6 +180,7 @@ impl ApiBuilder {
         Ok(Api {
             inner: Arc::new(Inner {
                 source: self.source,
+                fixed: self.fixed,
                 endpoints: self.endpoints,
                 transport,
                 options: self.options,
@@ -231,7 +235,12 @@ impl Api {
         if !session.is_public() {
             session.circuit()?;
         }
-        Ok(self.with_session_source(Arc::new(FixedSession(Arc::new(session)))))
+        let session = Arc::new(session);
+        let mut api = self.with_session_source(Arc::new(FixedSession(session.clone())));
+        if let Some(inner) = Arc::get_mut(&mut api.inner) {
+            inner.fixed = Some(session);
+        }
+        Ok(api)
     }
 
     /// The same client with another session source.
@@ -240,6 +249,7 @@ impl Api {
         Api {
             inner: Arc::new(Inner {
                 source,
+                fixed: None,
                 endpoints: inner.endpoints.clone(),
                 transport: inner.transport.clone(),
                 options: inner.options.clone(),
@@ -290,7 +300,7 @@ impl Api {
     /// Every [`Error`] kind; API errors as [`Error::Api`].
     pub async fn call(&self, method: &str, params: impl IntoParams) -> Result<Value> {
         let target = self.target(method);
-        let call = CallRequest::new(method, params.into_params(), Vec::new(), target.post)?;
+        let call = CallRequest::new(method, owned(params), Vec::new(), target.post)?;
         let resp = self.dispatch(&call, &target).await.into_result()?;
         checked_decode(&target, &resp.body)
     }
@@ -302,7 +312,7 @@ impl Api {
     /// Only when no response arrived (transport, timeout) or the request is invalid.
     pub async fn call_raw(&self, method: &str, params: impl IntoParams) -> Result<RawResponse> {
         let target = self.target(method);
-        let call = CallRequest::new(method, params.into_params(), Vec::new(), target.post)?;
+        let call = CallRequest::new(method, owned(params), Vec::new(), target.post)?;
         self.dispatch(&call, &target).await.into_raw()
     }
 
@@ -372,11 +382,20 @@ impl Api {
     }
 }
 
+/// The parameters of a dynamic call, keys owned.
+pub(crate) fn owned(params: impl IntoParams) -> Vec<(Cow<'static, str>, String)> {
+    params
+        .into_params()
+        .into_iter()
+        .map(|(k, v)| (Cow::Owned(k), v))
+        .collect()
+}
+
 fn typed_request<M: Method>(method: &M) -> Result<CallRequest<'static>> {
     let params = method
         .params()
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
+        .map(|(k, v)| (Cow::Borrowed(k), v))
         .collect();
     CallRequest::new(
         M::INFO.name,

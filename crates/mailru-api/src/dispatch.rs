@@ -94,9 +94,12 @@ impl Api {
         loop {
             let session = match renewed.take() {
                 Some(s) => Some(s),
-                None if call.is_signed() => match inner.source.session().await {
-                    Ok(s) => Some(s),
-                    Err(e) => return Answer::Error(e),
+                None if call.is_signed() => match &inner.fixed {
+                    Some(fixed) => Some(fixed.clone()),
+                    None => match inner.source.session().await {
+                        Ok(s) => Some(s),
+                        Err(e) => return Answer::Error(e),
+                    },
                 },
                 None => None,
             };

@@ -1,10 +1,11 @@
 //! serde types of spec §7, lenient where the platform is: numbers as strings, 0/1 flags,
 //! missing fields; unknown fields kept in `extra` so nothing is lost.
 
+#[macro_use]
+pub(crate) mod de;
 mod attachment;
 mod audio;
 mod counters;
-pub(crate) mod de;
 mod event;
 mod friend;
 mod guestbook;

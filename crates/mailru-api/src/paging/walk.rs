@@ -222,6 +222,10 @@ impl Walk {
         }
         Box::pin(async move {
             let target = Target::of(&spec.info);
+            let params = params
+                .into_iter()
+                .map(|(k, v)| (std::borrow::Cow::Owned(k), v))
+                .collect();
             let call = CallRequest::new(&spec.method, params, Vec::new(), target.post)?;
             let resp = api.dispatch(&call, &target).await.into_result()?;
             decode::<Value>(&resp.body)
