@@ -873,7 +873,9 @@ async fn a_saved_token_loads_back_equal_and_private() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
-    token.save(&path).unwrap();
+    // With the cookies, asked for explicitly (a plain save leaves them out:
+    // tests/token_files.rs).
+    token.save_with_cookies(&path).unwrap();
     let loaded = Token::load(&path).unwrap();
     #[cfg(unix)]
     let mode = {
