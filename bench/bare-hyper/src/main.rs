@@ -14,12 +14,58 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use md5::{Digest, Md5};
 
+/// The profile decoded into the same typed fields as `mailru_api::models::User`.
+#[allow(dead_code)]
 #[derive(serde::Deserialize)]
 struct User {
-    #[allow(dead_code)]
     uid: String,
-    #[allow(dead_code)]
     first_name: String,
+    last_name: String,
+    nick: String,
+    email: Option<String>,
+    sex: Option<u8>,
+    birthday: Option<String>,
+    show_age: Option<u8>,
+    age: Option<u32>,
+    has_pic: Option<u8>,
+    pic: Option<String>,
+    pic_small: Option<String>,
+    pic_big: Option<String>,
+    pic_22: Option<String>,
+    pic_32: Option<String>,
+    pic_40: Option<String>,
+    pic_50: Option<String>,
+    pic_128: Option<String>,
+    pic_180: Option<String>,
+    pic_190: Option<String>,
+    link: Option<String>,
+    is_online: Option<u8>,
+    is_verified: Option<u8>,
+    vip: Option<u8>,
+    app_installed: Option<u8>,
+    is_friend: Option<u8>,
+    has_photosafe: Option<u8>,
+    friends_count: Option<u64>,
+    last_visit: Option<String>,
+    status_text: Option<String>,
+    referer_type: Option<String>,
+    referer_id: Option<String>,
+    location: Option<Location>,
+}
+
+#[allow(dead_code)]
+#[derive(serde::Deserialize)]
+struct Location {
+    country: Option<Place>,
+    city: Option<Place>,
+    region: Option<Place>,
+}
+
+#[allow(dead_code)]
+#[derive(serde::Deserialize)]
+struct Place {
+    name: String,
+    id: String,
 }
 
 fn signed_url(base: &str) -> String {

@@ -155,9 +155,11 @@ async fn users_methods(env: &Env) {
         olga.link.as_deref(),
         Some("https://my.mail.ru/inbox/olga.smirnova/")
     );
+    assert!(olga.location.is_some(), "the location is typed");
     assert!(
-        olga.extra.contains_key("location"),
-        "unknown fields are kept"
+        olga.extra.is_empty(),
+        "every field the emulator sends is modelled: {:?}",
+        olga.extra
     );
 
     let several = api
@@ -172,7 +174,7 @@ async fn users_methods(env: &Env) {
     let big = &several[2];
     assert!(big.is_community());
     assert_eq!(big.first_name, "Разработчики Mail.Ru");
-    assert_eq!(big.group_info.as_ref().unwrap()["posts_cnt"], 1200);
+    assert_eq!(big.group_info.as_ref().unwrap().posts_cnt, Some(1200));
 
     assert!(api.users().is_app_user().send().await.unwrap().is_app_user);
     let me_explicit = api

@@ -26,4 +26,4 @@ pub use friend::Uid;
 pub use guestbook::GuestbookPost;
 pub use message::{Message, MessagePart, Thread};
 pub use photo::{Album, Photo};
-pub use user::User;
+pub use user::{GroupInfo, Location, Place, User};
