@@ -148,10 +148,10 @@ async fn run(o: Options) -> ExitCode {
             let total = o.requests;
             tokio::spawn(async move {
                 while next.fetch_add(1, Ordering::Relaxed) < total {
-                    if let Err(e) = call(&api, &method).await {
-                        if errors.fetch_add(1, Ordering::Relaxed) == 0 {
-                            eprintln!("loadgen: a call failed: {e}");
-                        }
+                    if let Err(e) = call(&api, &method).await
+                        && errors.fetch_add(1, Ordering::Relaxed) == 0
+                    {
+                        eprintln!("loadgen: a call failed: {e}");
                     }
                 }
             })

@@ -8,6 +8,7 @@ mod dispatch;
 mod endpoints;
 mod envelope;
 mod error;
+mod json;
 mod method;
 pub mod methods;
 pub mod models;

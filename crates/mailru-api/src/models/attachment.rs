@@ -38,7 +38,7 @@ pub enum Attachment {
     /// `app`: an application card.
     App(AppAttachment),
     /// `group`: a community.
-    Group(GroupAttachment),
+    Group(Box<GroupAttachment>),
     /// `gift`: a gift (boxed: it holds two profiles).
     Gift(Box<GiftAttachment>),
     /// Any other kind, as sent (the `object` field included).
@@ -89,7 +89,7 @@ impl<'de> Deserialize<'de> for Attachment {
             "music" => Attachment::Music(from_value(rest).map_err(prefix)?),
             "video" => Attachment::Video(from_value(rest).map_err(prefix)?),
             "app" => Attachment::App(from_value(rest).map_err(prefix)?),
-            "group" => Attachment::Group(from_value(rest).map_err(prefix)?),
+            "group" => Attachment::Group(Box::new(from_value(rest).map_err(prefix)?)),
             "gift" => Attachment::Gift(Box::new(from_value(rest).map_err(prefix)?)),
             _ => {
                 let Value::Object(mut map) = rest else {

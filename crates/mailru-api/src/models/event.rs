@@ -2,8 +2,11 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::lenient::{self, from_value};
+use crate::json::{Probe, probe};
+
+use super::lenient;
 use super::{Attachment, User, de};
 
 /// An item of stream.get / stream.getByAuthor, chosen by its `subtype`.
@@ -64,26 +67,28 @@ impl StreamItem {
 }
 
 impl<'de> Deserialize<'de> for StreamItem {
+    /// The item's text is taken whole, its `subtype` looked at, and the text decoded once
+    /// into the matching type (no `serde_json::Value` in between).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        if !value.is_object() {
-            return Ok(StreamItem::Other(value));
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get();
+        if !text.starts_with('{') {
+            return serde_json::from_str(text)
+                .map(StreamItem::Other)
+                .map_err(serde::de::Error::custom);
         }
-        let subtype = value
-            .get("subtype")
-            .and_then(Value::as_str)
-            .unwrap_or("event");
-        let prefix = |subtype: &str| {
-            let subtype = subtype.to_owned();
-            move |e: D::Error| {
-                serde::de::Error::custom(format!("{e} (in a stream item of subtype {subtype})"))
-            }
+        let subtype = match probe(text.as_bytes(), "subtype") {
+            Probe::Str(s) => s,
+            _ => String::new(),
         };
-        Ok(match subtype {
-            "event" | "" => StreamItem::Event(from_value(value).map_err(prefix("event"))?),
-            "like" => StreamItem::Like(from_value(value).map_err(prefix("like"))?),
-            "comment" => StreamItem::Comment(from_value(value).map_err(prefix("comment"))?),
-            _ => StreamItem::Other(value),
+        let wrong = |e: serde_json::Error| {
+            serde::de::Error::custom(format!("{e} (in a stream item of subtype {subtype})"))
+        };
+        Ok(match subtype.as_str() {
+            "event" | "" => StreamItem::Event(lenient::from_text(text).map_err(wrong)?),
+            "like" => StreamItem::Like(lenient::from_text(text).map_err(wrong)?),
+            "comment" => StreamItem::Comment(lenient::from_text(text).map_err(wrong)?),
+            _ => StreamItem::Other(serde_json::from_str(text).map_err(wrong)?),
         })
     }
 }

@@ -92,6 +92,32 @@ where
     d.deserialize_any(ObjectVisitor(PhantomData))
 }
 
+/// Decodes the JSON `text` as `T` in one pass; only a failure is decoded again, to say
+/// where inside `text` it failed (``at `authors[1].uid`: ...``).
+pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(text).map_err(|first| {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Err(e) if !matches!(e.path().to_string().as_str(), "" | ".") => {
+                let path = e.path().to_string();
+                serde::de::Error::custom(nest(&path, &without_position(&e.into_inner())))
+            }
+            _ => first,
+        }
+    })
+}
+
+/// serde_json's message without its ` at line L column C` (relative to an inner text).
+fn without_position(e: &serde_json::Error) -> String {
+    let mut text = e.to_string();
+    if e.line() > 0
+        && let Some(at) = text.rfind(" at line ")
+    {
+        text.truncate(at);
+    }
+    text
+}
+
 /// Decodes `value` as `T`; a failure says where inside `value`, as
 /// ``at `authors[1].uid`: <message>``, nested decodes included.
 pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {

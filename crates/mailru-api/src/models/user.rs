@@ -178,7 +178,10 @@ mod tests {
         assert_eq!(u.age, Some(25));
         assert!(u.show_age && u.has_pic && u.is_verified && !u.vip);
         assert_eq!(u.pic_190.as_deref(), Some("p190"));
-        assert_eq!(u.location.unwrap().city.unwrap().name, "Москва");
+        assert_eq!(
+            u.location.as_ref().unwrap().city.as_ref().unwrap().name,
+            "Москва"
+        );
         assert!(!u.is_community());
     }
 
