@@ -24,6 +24,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(params) => assert_eq!(Some(params), expected),
         Err(e) => {
             assert!(expected.is_none(), "refused good parameters: {args:?}");
+            // The first bad argument is named.
+            let first_bad = args
+                .iter()
+                .find(|a| a.split_once('=').is_none_or(|(k, _)| k.is_empty()));
+            assert_eq!(Some(e.arg()), first_bad.map(String::as_str));
             assert!(!e.to_string().is_empty());
         }
     }
