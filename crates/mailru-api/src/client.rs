@@ -39,6 +39,49 @@ pub(crate) struct Inner {
     pub(crate) budget: Arc<RetryBudget>,
     /// Methods declared for this client, before the catalog.
     pub(crate) declared: Arc<Vec<MethodInfo>>,
+    /// The last sessions a source gave (the fixed one is known): their tokens are
+    /// redacted from errors that quote what a server sent.
+    pub(crate) sent: std::sync::Mutex<Vec<Arc<Session>>>,
+}
+
+/// Sessions remembered for redaction: the current one and a few renewed before it,
+/// whose answers may still be in flight.
+const SENT_SESSIONS: usize = 4;
+
+impl Inner {
+    /// Remembers a session a source gave, once per distinct session.
+    pub(crate) fn note_sent(&self, session: &Arc<Session>) {
+        let Ok(mut sent) = self.sent.lock() else {
+            return;
+        };
+        if sent.last().is_some_and(|last| Arc::ptr_eq(last, session)) {
+            return;
+        }
+        if sent.len() == SENT_SESSIONS {
+            sent.remove(0);
+        }
+        sent.push(session.clone());
+    }
+}
+
+impl Api {
+    /// `error` without the tokens this client sent, wherever it quotes a server.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        let sent = self
+            .inner
+            .sent
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default();
+        let tokens: Vec<&str> = self
+            .inner
+            .fixed
+            .iter()
+            .chain(&sent)
+            .filter_map(|s| s.access_token().map(|t| t.expose()))
+            .collect();
+        error.redact_values(&tokens)
+    }
 }
 
 /// A REST client bound to a session (or a [`SessionSource`] that renews it). Cheap to
@@ -186,6 +229,7 @@ impl ApiBuilder {
                 options: self.options,
                 budget: Arc::new(RetryBudget::new(100)),
                 declared: Arc::new(self.declared),
+                sent: Default::default(),
             }),
         })
     }
@@ -255,6 +299,7 @@ impl Api {
                 options: inner.options.clone(),
                 budget: inner.budget.clone(),
                 declared: inner.declared.clone(),
+                sent: Default::default(),
             }),
         }
     }
@@ -302,7 +347,7 @@ impl Api {
         let target = self.target(method);
         let call = CallRequest::new(method, owned(params), Vec::new(), target.post)?;
         let resp = self.dispatch(&call, &target).await.into_result()?;
-        checked_decode(&target, &resp.body)
+        checked_decode(&target, &resp.body).map_err(|e| self.redact(e))
     }
 
     /// Calls any method by name and returns the body as sent, API errors included,
@@ -325,7 +370,7 @@ impl Api {
         let target = Target::of(M::INFO);
         let call = typed_request(method)?;
         let resp = self.dispatch(&call, &target).await.into_result()?;
-        checked_decode(&target, &resp.body)
+        checked_decode(&target, &resp.body).map_err(|e| self.redact(e))
     }
 
     /// Sends a typed method in raw mode.

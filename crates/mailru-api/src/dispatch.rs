@@ -72,7 +72,11 @@ impl Api {
             method = call.method,
             outcome = tracing::field::Empty
         );
-        let answer = self.attempts(call, target).instrument(span.clone()).await;
+        let answer = match self.attempts(call, target).instrument(span.clone()).await {
+            Answer::Failed(resp, e) => Answer::Failed(resp, self.redact(e)),
+            Answer::Error(e) => Answer::Error(self.redact(e)),
+            ok => ok,
+        };
         span.record(
             "outcome",
             if answer.error().is_none() {
@@ -97,7 +101,10 @@ impl Api {
                 None if call.is_signed() => match &inner.fixed {
                     Some(fixed) => Some(fixed.clone()),
                     None => match inner.source.session().await {
-                        Ok(s) => Some(s),
+                        Ok(s) => {
+                            inner.note_sent(&s);
+                            Some(s)
+                        }
                         Err(e) => return Answer::Error(e),
                     },
                 },
@@ -131,6 +138,7 @@ impl Api {
             {
                 match inner.source.rejected(session).await {
                     Ok(Some(fresh)) => {
+                        inner.note_sent(&fresh);
                         tracing::debug!("session rejected (102); retrying with a renewed one");
                         renewed = Some(fresh);
                         renewed_once = true;

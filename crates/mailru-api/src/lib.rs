@@ -16,6 +16,7 @@ mod namespaces;
 mod paging;
 mod params;
 mod public;
+mod redact;
 mod request;
 mod retry;
 mod secret;

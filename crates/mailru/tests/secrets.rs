@@ -261,6 +261,37 @@ async fn sentinel_secrets_never_appear_in_debug_display_errors_or_logs() {
         .await
         .unwrap_err();
     shown.error("decode error quoting JSON", &err);
+    // The same token in free text, where no key names it.
+    let free = format!("Bearer {access_token} was refused");
+    let api_free = format!(r#"{{"error":{{"error_code":102,"error_msg":"{free}"}}}}"#);
+    let free_script = Scripted::new(&[
+        (401, &free),
+        (200, &api_free),
+        (200, &format!(r#"["{access_token}"]"#)),
+        (200, &format!(r#"{{"note":"{free}"}}"#)),
+    ]);
+    let free_api = Api::builder(session.clone())
+        .transport(free_script)
+        .retry(mailru::api::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = free_api.call("friends.get", ()).await.unwrap_err();
+    shown.error("HTTP error quoting the token in free text", &err);
+    let err = free_api.call("friends.get", ()).await.unwrap_err();
+    assert_eq!(err.api_code(), Some(102));
+    shown.error("API error quoting the token in free text", &err);
+    let err = free_api
+        .send(&mailru::methods::users::GetInfo::new())
+        .await
+        .unwrap_err();
+    shown.error("decode error quoting the token as a value", &err);
+    let err = Pager::new(&free_api, "stream.get")
+        .unwrap()
+        .items()
+        .try_next()
+        .await
+        .unwrap_err();
+    shown.error("pager error quoting the token in free text", &err);
     let raw: RawResponse = scripted.call_raw("friends.get", ()).await.unwrap();
     assert!(raw.body.contains(&access_token), "the body itself is kept");
     shown.debug("RawResponse (echo)", &raw);
@@ -273,17 +304,30 @@ async fn sentinel_secrets_never_appear_in_debug_display_errors_or_logs() {
     for (i, request) in sent.iter().enumerate() {
         shown.debug(&format!("HttpRequest {i}"), request);
     }
-    let hostile_token_endpoint = Scripted::new(&[(
-        400,
-        &format!(
-            r#"{{"error":"invalid_grant","error_description":"refresh_token={refresh_token} is unknown","refresh_token":"{refresh_token}"}}"#
+    let hostile_token_endpoint = Scripted::new(&[
+        (
+            400,
+            &format!(
+                r#"{{"error":"invalid_grant","error_description":"refresh_token={refresh_token} is unknown","refresh_token":"{refresh_token}"}}"#
+            ),
         ),
-    )]);
+        (
+            400,
+            &format!(
+                r#"{{"error":"invalid_grant","error_description":"the token {refresh_token} is unknown"}}"#
+            ),
+        ),
+    ]);
     let echoing = OAuth::with_base_url(app, base)
         .unwrap()
         .transport(hostile_token_endpoint);
     let err = echoing.refresh(&token).await.unwrap_err();
     shown.error("token endpoint quoting the refresh token", &err);
+    let err = echoing.refresh(&token).await.unwrap_err();
+    shown.error(
+        "token endpoint quoting the refresh token in free text",
+        &err,
+    );
 
     // A successful login and call, with the platform's real credentials: what the
     // emulator issued must not show either.

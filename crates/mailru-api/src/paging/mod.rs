@@ -169,7 +169,7 @@ impl<T> Stream for Items<T> {
                         // the item that could not be decoded.
                         this.buffer.clear();
                         this.walk.stop();
-                        Err(item_error(e))
+                        Err(this.walk.redact(item_error(e)))
                     }
                 }));
             }
@@ -237,7 +237,7 @@ impl<T> Stream for Pages<T> {
                 Ok(item) => out.push(item),
                 Err(e) => {
                     items.walk.stop();
-                    return Poll::Ready(Some(Err(item_error(e))));
+                    return Poll::Ready(Some(Err(items.walk.redact(item_error(e)))));
                 }
             }
             last = Some(cursor);

@@ -206,9 +206,14 @@ impl Walk {
             }
             Err(e) => {
                 self.done = true;
-                Poll::Ready(Some(Err(e)))
+                Poll::Ready(Some(Err(self.api.redact(e))))
             }
         }
+    }
+
+    /// `error` without the tokens the walk's client sent.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        self.api.redact(error)
     }
 
     /// The request of the page at `cursor`: the user's parameters plus the walk's.
