@@ -1,6 +1,12 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// Keeps unused dependencies from creeping back (test builds also see the dev-dependencies).
+#![cfg_attr(not(test), deny(unused_crate_dependencies))]
 #![deny(missing_docs)]
+
+// Only its features are used (the client with HTTP/1 and HTTP/2, under hyper-util).
+use hyper as _;
 
 mod catalog;
 mod client;

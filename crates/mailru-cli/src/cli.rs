@@ -153,7 +153,7 @@ pub enum Command {
     },
     /// Resolve a profile or community link to its uid and profile.
     Resolve {
-        /// e.g. https://my.mail.ru/community/name/ or mail/nick.
+        /// e.g. `https://my.mail.ru/community/name/` or `mail/nick`.
         link: String,
     },
     /// Run the local emulator; its base URL is the first line printed.

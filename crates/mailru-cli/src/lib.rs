@@ -1,6 +1,7 @@
 //! The library part of the `mailru` command line tool: what is worth testing (and fuzzing)
 //! on its own. The binary is `src/main.rs`; see the crate README for its commands.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -81,8 +81,9 @@ pub struct Checkpoint {
 ///
 /// Configure it before the first poll ([`page_size`](Self::page_size),
 /// [`max_items`](Self::max_items), [`resume`](Self::resume)); read
-/// [`checkpoint`](Self::checkpoint) at any moment. See the [module docs](self) for what
-/// ends a walk.
+/// [`checkpoint`](Self::checkpoint) at any moment. A walk ends at an empty or short page,
+/// at `max_items`, or with an error ([`PaginationError`](crate::PaginationError) when the
+/// platform repeats items, does not advance or sends items without a usable id).
 #[derive(Debug)]
 pub struct Items<T> {
     walk: Walk,

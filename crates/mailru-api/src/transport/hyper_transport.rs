@@ -76,7 +76,7 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Largest response body read (default 32 MiB); larger is [`Error::TooLarge`].
+    /// Largest response body read (default 32 MiB); larger is a [`TransportKind::TooLarge`](crate::TransportKind::TooLarge) transport error.
     #[must_use]
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
