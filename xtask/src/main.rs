@@ -1,5 +1,6 @@
 //! `cargo xtask`: the one entry point for humans and CI (matklad's cargo-xtask convention).
 
+mod fuzz;
 mod steps;
 mod test;
 
@@ -13,6 +14,7 @@ tasks:
   test         fmt check, clippy (-D warnings), every test of the workspace
                (unit, integration, doc), and a build of every example
   bench [ARGS] run the criterion benchmarks; ARGS go to `cargo bench` (e.g. a filter)
+  fuzz [ARGS]  run each cargo-fuzz target (nightly) N s: [--seconds N] [TARGET...]
 ";
 
 fn main() -> ExitCode {
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     match task.as_deref() {
         Some("test") if rest.is_empty() => test::run(),
         Some("bench") => steps::run(&bench_steps(&rest)),
+        Some("fuzz") => fuzz::run(&rest),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -20,6 +20,12 @@ impl Step {
             envs: Vec::new(),
         }
     }
+
+    /// The same step with `key=value` in its environment.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.to_owned(), value.to_owned()));
+        self
+    }
 }
 
 /// Runs the steps in order; stops at the first failure.

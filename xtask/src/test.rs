@@ -24,7 +24,30 @@ pub fn run() -> ExitCode {
             &["test", "--workspace", "--no-fail-fast"],
         ),
         Step::cargo("examples build", &["build", "--workspace", "--examples"]),
+        docs("docs (default features)", &[]),
+        docs("docs (all features)", &["--all-features"]),
+        facade("facade without default features", ""),
+        facade("facade with `auth` alone", "auth"),
+        facade("facade with `scrapers` alone", "scrapers"),
+        facade("facade with `emulator` alone", "emulator"),
     ])
+}
+
+/// `cargo doc` of the workspace with every rustdoc warning (broken links, bare URLs) an
+/// error, as docs.rs users would see them.
+fn docs(what: &'static str, extra: &[&str]) -> Step {
+    let mut args = vec!["doc", "--workspace", "--no-deps"];
+    args.extend_from_slice(extra);
+    Step::cargo(what, &args).env("RUSTDOCFLAGS", "-D warnings")
+}
+
+/// The facade builds with no default features and with each feature alone.
+fn facade(what: &'static str, feature: &str) -> Step {
+    let mut args = vec!["check", "-p", "mailru", "--no-default-features"];
+    if !feature.is_empty() {
+        args.extend(["--features", feature]);
+    }
+    Step::cargo(what, &args)
 }
 
 /// Tests that read the platform spec and the real login pages from `../shared/` fail

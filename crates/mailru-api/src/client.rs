@@ -1,6 +1,7 @@
 //! The client: its configuration, and the ways to call a method (typed, by name, raw,
 //! paginated). The way of one call continues in `dispatch.rs`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,12 +31,57 @@ pub(crate) struct Options {
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) source: Arc<dyn SessionSource>,
+    /// The session when the source is a fixed one: no need to ask it on every attempt.
+    pub(crate) fixed: Option<Arc<Session>>,
     pub(crate) endpoints: Endpoints,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) options: Options,
     pub(crate) budget: Arc<RetryBudget>,
     /// Methods declared for this client, before the catalog.
     pub(crate) declared: Arc<Vec<MethodInfo>>,
+    /// The last sessions a source gave (the fixed one is known): their tokens are
+    /// redacted from errors that quote what a server sent.
+    pub(crate) sent: std::sync::Mutex<Vec<Arc<Session>>>,
+}
+
+/// Sessions remembered for redaction: the current one and a few renewed before it,
+/// whose answers may still be in flight.
+const SENT_SESSIONS: usize = 4;
+
+impl Inner {
+    /// Remembers a session a source gave, once per distinct session.
+    pub(crate) fn note_sent(&self, session: &Arc<Session>) {
+        let Ok(mut sent) = self.sent.lock() else {
+            return;
+        };
+        if sent.last().is_some_and(|last| Arc::ptr_eq(last, session)) {
+            return;
+        }
+        if sent.len() == SENT_SESSIONS {
+            sent.remove(0);
+        }
+        sent.push(session.clone());
+    }
+}
+
+impl Api {
+    /// `error` without the tokens this client sent, wherever it quotes a server.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        let sent = self
+            .inner
+            .sent
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default();
+        let tokens: Vec<&str> = self
+            .inner
+            .fixed
+            .iter()
+            .chain(&sent)
+            .filter_map(|s| s.access_token().map(|t| t.expose()))
+            .collect();
+        error.redact_values(&tokens)
+    }
 }
 
 /// A REST client bound to a session (or a [`SessionSource`] that renews it). Cheap to
@@ -177,11 +223,13 @@ impl ApiBuilder {
         Ok(Api {
             inner: Arc::new(Inner {
                 source: self.source,
+                fixed: self.fixed,
                 endpoints: self.endpoints,
                 transport,
                 options: self.options,
                 budget: Arc::new(RetryBudget::new(100)),
                 declared: Arc::new(self.declared),
+                sent: Default::default(),
             }),
         })
     }
@@ -231,7 +279,12 @@ impl Api {
         if !session.is_public() {
             session.circuit()?;
         }
-        Ok(self.with_session_source(Arc::new(FixedSession(Arc::new(session)))))
+        let session = Arc::new(session);
+        let mut api = self.with_session_source(Arc::new(FixedSession(session.clone())));
+        if let Some(inner) = Arc::get_mut(&mut api.inner) {
+            inner.fixed = Some(session);
+        }
+        Ok(api)
     }
 
     /// The same client with another session source.
@@ -240,11 +293,13 @@ impl Api {
         Api {
             inner: Arc::new(Inner {
                 source,
+                fixed: None,
                 endpoints: inner.endpoints.clone(),
                 transport: inner.transport.clone(),
                 options: inner.options.clone(),
                 budget: inner.budget.clone(),
                 declared: inner.declared.clone(),
+                sent: Default::default(),
             }),
         }
     }
@@ -290,9 +345,9 @@ impl Api {
     /// Every [`Error`] kind; API errors as [`Error::Api`].
     pub async fn call(&self, method: &str, params: impl IntoParams) -> Result<Value> {
         let target = self.target(method);
-        let call = CallRequest::new(method, params.into_params(), Vec::new(), target.post)?;
+        let call = CallRequest::new(method, owned(params), Vec::new(), target.post)?;
         let resp = self.dispatch(&call, &target).await.into_result()?;
-        checked_decode(&target, &resp.body)
+        checked_decode(&target, &resp.body).map_err(|e| self.redact(e))
     }
 
     /// Calls any method by name and returns the body as sent, API errors included,
@@ -302,7 +357,7 @@ impl Api {
     /// Only when no response arrived (transport, timeout) or the request is invalid.
     pub async fn call_raw(&self, method: &str, params: impl IntoParams) -> Result<RawResponse> {
         let target = self.target(method);
-        let call = CallRequest::new(method, params.into_params(), Vec::new(), target.post)?;
+        let call = CallRequest::new(method, owned(params), Vec::new(), target.post)?;
         self.dispatch(&call, &target).await.into_raw()
     }
 
@@ -315,7 +370,7 @@ impl Api {
         let target = Target::of(M::INFO);
         let call = typed_request(method)?;
         let resp = self.dispatch(&call, &target).await.into_result()?;
-        checked_decode(&target, &resp.body)
+        checked_decode(&target, &resp.body).map_err(|e| self.redact(e))
     }
 
     /// Sends a typed method in raw mode.
@@ -372,11 +427,20 @@ impl Api {
     }
 }
 
+/// The parameters of a dynamic call, keys owned.
+pub(crate) fn owned(params: impl IntoParams) -> Vec<(Cow<'static, str>, String)> {
+    params
+        .into_params()
+        .into_iter()
+        .map(|(k, v)| (Cow::Owned(k), v))
+        .collect()
+}
+
 fn typed_request<M: Method>(method: &M) -> Result<CallRequest<'static>> {
     let params = method
         .params()
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
+        .map(|(k, v)| (Cow::Borrowed(k), v))
         .collect();
     CallRequest::new(
         M::INFO.name,

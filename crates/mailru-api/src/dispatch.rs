@@ -72,7 +72,11 @@ impl Api {
             method = call.method,
             outcome = tracing::field::Empty
         );
-        let answer = self.attempts(call, target).instrument(span.clone()).await;
+        let answer = match self.attempts(call, target).instrument(span.clone()).await {
+            Answer::Failed(resp, e) => Answer::Failed(resp, self.redact(e)),
+            Answer::Error(e) => Answer::Error(self.redact(e)),
+            ok => ok,
+        };
         span.record(
             "outcome",
             if answer.error().is_none() {
@@ -94,9 +98,15 @@ impl Api {
         loop {
             let session = match renewed.take() {
                 Some(s) => Some(s),
-                None if call.is_signed() => match inner.source.session().await {
-                    Ok(s) => Some(s),
-                    Err(e) => return Answer::Error(e),
+                None if call.is_signed() => match &inner.fixed {
+                    Some(fixed) => Some(fixed.clone()),
+                    None => match inner.source.session().await {
+                        Ok(s) => {
+                            inner.note_sent(&s);
+                            Some(s)
+                        }
+                        Err(e) => return Answer::Error(e),
+                    },
                 },
                 None => None,
             };
@@ -128,6 +138,7 @@ impl Api {
             {
                 match inner.source.rejected(session).await {
                     Ok(Some(fresh)) => {
+                        inner.note_sent(&fresh);
                         tracing::debug!("session rejected (102); retrying with a renewed one");
                         renewed = Some(fresh);
                         renewed_once = true;

@@ -47,8 +47,9 @@ pub(crate) fn api_error(body: &[u8]) -> Option<Error> {
         #[serde(default)]
         error_msg: Option<String>,
     }
-    // Cheap pre-check: most successful bodies lack the key.
-    if !contains(body, b"error_code") {
+    // An error is an object: most answers (arrays, numbers) are ruled out by their first
+    // byte, the other objects by the absence of the key.
+    if body.trim_ascii_start().first() != Some(&b'{') || !contains(body, b"\"error\"") {
         return None;
     }
     let env: Envelope = serde_json::from_slice(body).ok()?;
@@ -64,7 +65,14 @@ pub(crate) fn api_error(body: &[u8]) -> Option<Error> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    haystack
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == first)
+        .any(|(i, _)| haystack[i + 1..].starts_with(rest))
 }
 
 /// The error an answered attempt stands for, or `None` for a success (200, no error

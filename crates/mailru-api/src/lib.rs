@@ -1,6 +1,12 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// Keeps unused dependencies from creeping back (test builds also see the dev-dependencies).
+#![cfg_attr(not(test), deny(unused_crate_dependencies))]
 #![deny(missing_docs)]
+
+// Only its features are used (the client with HTTP/1 and HTTP/2, under hyper-util).
+use hyper as _;
 
 mod catalog;
 mod client;
@@ -8,6 +14,7 @@ mod dispatch;
 mod endpoints;
 mod envelope;
 mod error;
+mod json;
 mod method;
 pub mod methods;
 pub mod models;
@@ -15,6 +22,7 @@ mod namespaces;
 mod paging;
 mod params;
 mod public;
+mod redact;
 mod request;
 mod retry;
 mod secret;

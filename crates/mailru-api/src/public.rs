@@ -56,7 +56,7 @@ impl Api {
             .map_err(|()| Error::invalid("the public endpoint cannot take a path"))?
             .pop_if_empty()
             .extend(segments);
-        Ok(CallRequest::public(path, url, params.into_params()))
+        Ok(CallRequest::public(path, url, crate::client::owned(params)))
     }
 }
 

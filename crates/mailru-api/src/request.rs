@@ -1,12 +1,14 @@
 //! One attempt's HTTP request: the platform's parameters added, signed with the session
 //! of the attempt, encoded as a query, a form or a multipart body.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method as HttpMethod};
-use mailru_sign::Circuit;
+use mailru_sign::{Circuit, sign_client_server, sign_server_server};
 use url::Url;
-use url::form_urlencoded::Serializer;
+use url::form_urlencoded::byte_serialize;
 
 use crate::error::{Error, Result};
 use crate::method::FilePart;
@@ -25,7 +27,8 @@ const MAX_QUERY: usize = 2_000;
 pub(crate) struct CallRequest<'a> {
     /// The REST method, or the public endpoint's path.
     pub(crate) method: &'a str,
-    pub(crate) params: Vec<(String, String)>,
+    /// The user's parameters (keys of typed methods are static, so borrowed).
+    pub(crate) params: Vec<(Cow<'static, str>, String)>,
     pub(crate) files: Vec<FilePart>,
     /// POST even when short (writes).
     pub(crate) post: bool,
@@ -38,11 +41,11 @@ impl<'a> CallRequest<'a> {
     /// sent.
     pub(crate) fn new(
         method: &'a str,
-        params: Vec<(String, String)>,
+        params: Vec<(Cow<'static, str>, String)>,
         files: Vec<FilePart>,
         post: bool,
     ) -> Result<Self> {
-        if let Some((k, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_str())) {
+        if let Some((k, _)) = params.iter().find(|(k, _)| RESERVED.contains(&k.as_ref())) {
             return Err(Error::invalid(format!(
                 "parameter `{k}` is set by the session; do not pass it"
             )));
@@ -60,7 +63,11 @@ impl<'a> CallRequest<'a> {
     }
 
     /// A GET of the public endpoint at `url` (`path` names it in logs); nothing is signed.
-    pub(crate) fn public(path: &'a str, url: Url, params: Vec<(String, String)>) -> Self {
+    pub(crate) fn public(
+        path: &'a str,
+        url: Url,
+        params: Vec<(Cow<'static, str>, String)>,
+    ) -> Self {
         CallRequest {
             method: path,
             params,
@@ -77,24 +84,32 @@ impl<'a> CallRequest<'a> {
 
     /// The HTTP request of one attempt, signed with `session` (REST calls).
     pub(crate) fn build(&self, endpoint: &Url, session: Option<&Session>) -> Result<HttpRequest> {
-        let (params, endpoint) = match (&self.public, session) {
-            (Some(url), _) => (self.params.clone(), url),
-            (None, Some(session)) => (self.signed(session)?, endpoint),
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(self.params.len() + 5);
+        let sig;
+        let endpoint = match (&self.public, session) {
+            (Some(url), _) => {
+                pairs.extend(self.user_pairs());
+                url
+            }
+            (None, Some(session)) => {
+                sig = self.sign(session, &mut pairs)?;
+                pairs.push(("sig", &sig));
+                endpoint
+            }
             (None, None) => return Err(Error::invalid("a REST call needs a session")),
         };
-        let mut url = endpoint.clone();
         let mut headers = HeaderMap::new();
         if !self.files.is_empty() {
-            let (content_type, body) = multipart(&params, &self.files);
+            let (content_type, body) = multipart(&pairs, &self.files);
             headers.insert(CONTENT_TYPE, content_type);
             return Ok(HttpRequest {
                 method: HttpMethod::POST,
-                url,
+                url: endpoint.clone(),
                 headers,
                 body,
             });
         }
-        let encoded = encode(&params);
+        let encoded = encode(&pairs);
         // The public endpoint is GET only.
         if self.public.is_none() && (self.post || encoded.len() > MAX_QUERY) {
             headers.insert(
@@ -103,11 +118,12 @@ impl<'a> CallRequest<'a> {
             );
             return Ok(HttpRequest {
                 method: HttpMethod::POST,
-                url,
+                url: endpoint.clone(),
                 headers,
                 body: Bytes::from(encoded),
             });
         }
+        let mut url = endpoint.clone();
         url.set_query((!encoded.is_empty()).then_some(encoded.as_str()));
         Ok(HttpRequest {
             method: HttpMethod::GET,
@@ -117,42 +133,60 @@ impl<'a> CallRequest<'a> {
         })
     }
 
-    /// The parameter set of one attempt: the platform's, the user's, and `sig`.
-    fn signed(&self, session: &Session) -> Result<Vec<(String, String)>> {
-        let circuit = session.circuit()?;
-        if circuit == Circuit::ClientServer && session.access_token().is_none() {
+    fn user_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.params.iter().map(|(k, v)| (k.as_ref(), v.as_str()))
+    }
+
+    /// Fills `pairs` with the platform's parameters and the user's, and signs them with
+    /// the session's circuit (nothing is copied: the pairs borrow).
+    fn sign<'s>(
+        &'s self,
+        session: &'s Session,
+        pairs: &mut Vec<(&'s str, &'s str)>,
+    ) -> Result<String> {
+        let signing = session.signing()?;
+        let token = session.access_token().map(|t| t.expose());
+        if signing.circuit == Circuit::ClientServer && token.is_none() {
             return Err(Error::invalid(
                 "the client-server circuit needs an access token",
             ));
         }
-        let app_id = session.app_id().unwrap_or_default();
-        let mut params = Vec::with_capacity(self.params.len() + 5);
-        params.push(("method".to_owned(), self.method.to_owned()));
-        params.push(("app_id".to_owned(), app_id.to_string()));
-        if let Some(token) = session.access_token() {
-            params.push(("session_key".to_owned(), token.expose().to_owned()));
+        pairs.push(("method", self.method));
+        pairs.push(("app_id", &signing.app_id));
+        if let Some(token) = token {
+            pairs.push(("session_key", token));
         }
-        if let Some(secure) = circuit.secure_param() {
-            params.push(("secure".to_owned(), secure.to_owned()));
+        if let Some(secure) = signing.circuit.secure_param() {
+            pairs.push(("secure", secure));
         }
-        params.extend(self.params.iter().cloned());
-        let sig = session.with_credentials(|creds| creds.sign(circuit, &params))??;
-        params.push(("sig".to_owned(), sig.to_string()));
-        Ok(params)
+        pairs.extend(self.user_pairs());
+        let key = session.signing_key(signing.circuit);
+        let sig = match signing.circuit {
+            Circuit::ClientServer => sign_client_server(&signing.uid, pairs.iter(), key)?,
+            Circuit::ServerServer => sign_server_server(pairs.iter(), key)?,
+        };
+        Ok(sig.to_string())
     }
 }
 
-pub(crate) fn encode(params: &[(String, String)]) -> String {
-    let mut s = Serializer::new(String::new());
-    for (k, v) in params {
-        s.append_pair(k, v);
+/// `k=v&k=v`, form-encoded, in one allocation.
+pub(crate) fn encode(pairs: &[(&str, &str)]) -> String {
+    let len: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(len + len / 4);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.extend(byte_serialize(k.as_bytes()));
+        out.push('=');
+        out.extend(byte_serialize(v.as_bytes()));
     }
-    s.finish()
+    out
 }
 
 /// A multipart/form-data body: every parameter as a text part (they are signed), then the
 /// files (not signed).
-fn multipart(params: &[(String, String)], files: &[FilePart]) -> (HeaderValue, Bytes) {
+fn multipart(params: &[(&str, &str)], files: &[FilePart]) -> (HeaderValue, Bytes) {
     let boundary = format!("mailru-{:016x}", (jitter() * u64::MAX as f64) as u64);
     let mut body = Vec::new();
     for (k, v) in params {
@@ -222,7 +256,7 @@ mod tests {
             write.build(&url, Some(&session())).unwrap().method,
             HttpMethod::POST
         );
-        let long = vec![("text".to_owned(), "x".repeat(3_000))];
+        let long = vec![("text".into(), "x".repeat(3_000))];
         let read = CallRequest::new("users.getInfo", long, Vec::new(), false).unwrap();
         let req = read.build(&url, Some(&session())).unwrap();
         assert_eq!(req.method, HttpMethod::POST);

@@ -2,7 +2,7 @@
 //! and where a client gets its session before each attempt.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use mailru_sign::{Circuit, Credentials};
@@ -103,6 +103,17 @@ pub struct Session {
     secret_key: Option<SecretKey>,
     access_token: Option<AccessToken>,
     forced: Option<Circuit>,
+    /// What every request of this session signs with, worked out once.
+    signing: OnceLock<Signing>,
+}
+
+/// The parts of a session's signature that do not change from call to call.
+#[derive(Clone, Debug)]
+pub(crate) struct Signing {
+    pub(crate) circuit: Circuit,
+    pub(crate) app_id: String,
+    /// The uid prefix of the client-server circuit (empty for server-server).
+    pub(crate) uid: String,
 }
 
 impl Session {
@@ -153,6 +164,7 @@ impl Session {
     /// Sets the user's access token.
     #[must_use]
     pub fn with_access_token(mut self, token: AccessToken) -> Self {
+        self.signing = OnceLock::new();
         self.access_token = Some(token);
         self
     }
@@ -160,6 +172,7 @@ impl Session {
     /// Sets the uid of the token's owner (`x_mailru_vid`).
     #[must_use]
     pub fn with_uid(mut self, uid: u64) -> Self {
+        self.signing = OnceLock::new();
         self.uid = Some(uid);
         self
     }
@@ -167,6 +180,7 @@ impl Session {
     /// Sets the app's private key.
     #[must_use]
     pub fn with_private_key(mut self, key: PrivateKey) -> Self {
+        self.signing = OnceLock::new();
         self.private_key = Some(key);
         self
     }
@@ -174,6 +188,7 @@ impl Session {
     /// Sets the app's secret key.
     #[must_use]
     pub fn with_secret_key(mut self, key: SecretKey) -> Self {
+        self.signing = OnceLock::new();
         self.secret_key = Some(key);
         self
     }
@@ -181,6 +196,7 @@ impl Session {
     /// Forces a circuit (`None`: infer).
     #[must_use]
     pub fn with_circuit(mut self, circuit: Option<Circuit>) -> Self {
+        self.signing = OnceLock::new();
         self.forced = circuit;
         self
     }
@@ -220,7 +236,32 @@ impl Session {
     /// # Errors
     /// [`Error::InvalidRequest`] for a public session, or naming the missing credentials.
     pub fn circuit(&self) -> Result<Circuit> {
-        Ok(self.with_credentials(|creds| creds.choose_circuit(self.forced))??)
+        self.signing().map(|s| s.circuit)
+    }
+
+    /// The circuit, app id and uid of every signature, worked out on first use.
+    pub(crate) fn signing(&self) -> Result<&Signing> {
+        if let Some(signing) = self.signing.get() {
+            return Ok(signing);
+        }
+        let circuit = self.with_credentials(|creds| creds.choose_circuit(self.forced))??;
+        let signing = Signing {
+            circuit,
+            app_id: self.app_id.unwrap_or_default().to_string(),
+            uid: match circuit {
+                Circuit::ClientServer => self.uid.map(|u| u.to_string()).unwrap_or_default(),
+                Circuit::ServerServer => String::new(),
+            },
+        };
+        Ok(self.signing.get_or_init(|| signing))
+    }
+
+    /// The key of the circuit: the private key (client-server) or the secret key.
+    pub(crate) fn signing_key(&self, circuit: Circuit) -> &str {
+        match circuit {
+            Circuit::ClientServer => self.private_key.as_ref().map_or("", |k| k.expose()),
+            Circuit::ServerServer => self.secret_key.as_ref().map_or("", |k| k.expose()),
+        }
     }
 
     /// Runs `f` with the borrowed signing credentials.

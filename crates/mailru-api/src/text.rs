@@ -37,6 +37,24 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
+/// Shortest secret value replaced wherever it appears: shorter strings (a test token
+/// like `x`) would turn ordinary words into `[redacted]`.
+const MIN_SECRET_LEN: usize = 8;
+
+/// `text` with every occurrence of each of `values` (secrets this client sent, such as
+/// the access token) replaced by `[redacted]`. A server can quote them in free text
+/// (`Bearer 5f0e…`, `token 5f0e… expired`) where no key names them.
+pub(crate) fn redact_values(text: &str, values: &[&str]) -> Option<String> {
+    let mut out: Option<String> = None;
+    for value in values.iter().filter(|v| v.len() >= MIN_SECRET_LEN) {
+        let current = out.as_deref().unwrap_or(text);
+        if current.contains(value) {
+            out = Some(current.replace(value, "[redacted]"));
+        }
+    }
+    out
+}
+
 /// The start of a body for error messages: sanitized, never mid-character.
 pub(crate) fn body_start(body: &[u8]) -> String {
     // Only the start matters; do not decode megabytes to show 300 characters.
@@ -104,6 +122,18 @@ fn value_after(text: &str, at: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sent_values_are_redacted_in_free_text_and_short_ones_left_alone() {
+        let token = "be6ef89965d58e56dec21acb9b62bdaa";
+        let text = format!("Bearer {token} expired; again: {token}.");
+        assert_eq!(
+            redact_values(&text, &[token, "x"]).as_deref(),
+            Some("Bearer [redacted] expired; again: [redacted].")
+        );
+        assert_eq!(redact_values("nothing here", &[token]), None);
+        assert_eq!(redact_values("a short x", &["x"]), None);
+    }
 
     #[test]
     fn secrets_in_queries_and_json_are_redacted() {

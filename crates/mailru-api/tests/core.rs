@@ -174,11 +174,19 @@ async fn write_call_is_not_retried_by_default_but_can_opt_in() {
         .build()
         .unwrap();
     emu.inject(Fault::new(FaultKind::HttpStatus { status: 503 }).target("stream.post"));
-    opt_in
+    let posted = opt_in
         .call("stream.post", [("text", "hello")])
         .await
         .unwrap();
     assert_eq!(emu.requests().len(), 3);
+    // The retried write took effect once: it is the newest item of the stream.
+    let id = posted["id"].as_str().unwrap_or_else(|| panic!("{posted}"));
+    let mine = opt_in
+        .call("stream.getByAuthor", [("limit", "2")])
+        .await
+        .unwrap();
+    assert_eq!(mine[0]["id"], id);
+    assert_ne!(mine[1]["text"], "hello", "posted twice: {mine}");
 }
 
 #[tokio::test]
@@ -191,14 +199,16 @@ async fn delay_beyond_the_attempt_timeout_is_a_timeout() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    emu.inject(Fault::new(FaultKind::Delay { ms: 3_000 }));
+    emu.inject(Fault::new(FaultKind::Delay { ms: 60_000 }));
     let start = std::time::Instant::now();
     let err = api.call("users.getInfo", ()).await.unwrap_err();
     assert!(
         matches!(err, Error::Timeout(d) if d == Duration::from_millis(200)),
         "{err:?}"
     );
-    assert!(start.elapsed() < Duration::from_secs(2));
+    assert!(err.is_retryable());
+    // Not the minute of the delay.
+    assert!(start.elapsed() < Duration::from_secs(30));
 }
 
 #[tokio::test]
@@ -208,23 +218,37 @@ async fn broken_responses_are_transport_errors_and_retried() {
     emu.inject(Fault::new(FaultKind::TruncatedBody));
     let me = api.call("users.getInfo", ()).await.unwrap();
     assert_eq!(me[0]["uid"], DEMO_UID.to_string());
-    assert_eq!(emu.requests().len(), 3);
+    let statuses: Vec<_> = emu.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![None, Some(200), Some(200)]);
     let no_retry = Api::builder(client_session())
         .base_url(emu.base_url())
         .unwrap()
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
+    // A connection closed before the answer: the request was sent, no head came back.
+    emu.inject(Fault::new(FaultKind::DropConnection));
+    let err = no_retry.call("users.getInfo", ()).await.unwrap_err();
+    assert_eq!(err.transport_kind(), Some(TransportKind::Send), "{err:?}");
+    assert!(err.is_retryable());
+    // A body cut short after its head.
     emu.inject(Fault::new(FaultKind::TruncatedBody));
     let err = no_retry.call("users.getInfo", ()).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(err.transport_kind(), Some(TransportKind::Body), "{err:?}");
+    assert!(err.is_retryable());
+    assert_eq!(emu.requests().len(), 5);
 }
 
 #[tokio::test]
 async fn wrong_content_type_with_a_json_body_is_still_decoded() {
     let (emu, api) = setup(client_session()).await;
     emu.inject(Fault::new(FaultKind::WrongContentType));
-    assert!(api.call("users.getInfo", ()).await.is_ok());
+    let html_labelled = api.call("users.getInfo", ()).await.unwrap();
+    assert_eq!(html_labelled[0]["uid"], DEMO_UID.to_string());
+    assert_eq!(html_labelled[0]["first_name"], "Дмитрий");
+    let plain = api.call("users.getInfo", ()).await.unwrap();
+    assert_eq!(html_labelled, plain);
+    assert_eq!(emu.requests().len(), 2, "decoded at once, not retried");
 }
 
 #[tokio::test]
@@ -294,12 +318,15 @@ async fn plain_http_needs_explicit_configuration() {
         .build()
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }));
-    assert!(
-        Api::builder(client_session())
-            .endpoints(endpoints)
-            .allow_http(true)
-            .build()
-            .is_ok()
+    assert!(err.to_string().contains("http"), "{err}");
+    let allowed = Api::builder(client_session())
+        .endpoints(endpoints)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    assert_eq!(
+        allowed.endpoints().api.as_str(),
+        "http://appsmail.ru/platform/api"
     );
 }
 
@@ -314,7 +341,8 @@ async fn the_public_endpoint_takes_any_segments_parameters_and_raw_mode() {
     let profile = api.public("community/mailru_devs", ()).await.unwrap();
     assert_eq!(profile["uid"], BIG_COMMUNITY_UID.to_string());
     // Parameters go in the query, unsigned.
-    api.public("mail/demo", [("fields", "uid")]).await.unwrap();
+    let demo = api.public("mail/demo", [("fields", "uid")]).await.unwrap();
+    assert_eq!(demo["uid"], DEMO_UID.to_string());
     let sent = emu.requests().pop().unwrap();
     assert_eq!(sent.path, "/platform/mail/demo");
     assert_eq!(sent.params, vec![("fields".to_owned(), "uid".to_owned())]);
@@ -333,10 +361,16 @@ async fn the_public_endpoint_takes_any_segments_parameters_and_raw_mode() {
     }
     let err = api.public("mail/nobody-here", ()).await.unwrap_err();
     assert!(matches!(err, Error::Http { status: 404, .. }), "{err:?}");
-    // Raw mode returns the 404 page as it came.
+    // Raw mode returns the 404 page as it came, and a found profile as it came.
     let raw = api.public_raw("mail/nobody-here", ()).await.unwrap();
     assert_eq!(raw.status, 404);
-    assert!(!raw.body.is_empty());
+    assert!(raw.body.contains("<title>404"), "{}", raw.body);
+    let raw = api.public_raw("community/mailru_devs", ()).await.unwrap();
+    assert_eq!(raw.status, 200);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&raw.body).unwrap(),
+        profile
+    );
     assert!(matches!(
         api.call("users.getInfo", ()).await,
         Err(Error::InvalidRequest { .. })
@@ -400,11 +434,9 @@ async fn backoff_sleeps_in_tokio_time_and_total_timeout_bounds_the_call() {
     // Full jitter: at most 200 ms + 400 ms of virtual time.
     assert!(start.elapsed() <= Duration::from_millis(600));
 
-    let slow = Scripted::new(vec![
-        response(503, ""),
-        response(503, ""),
-        response(503, ""),
-    ]);
+    // Answers come at once, so the total timeout ends the call between attempts: with
+    // the last answer, not a timeout (nothing timed out).
+    let slow = Scripted::new((0..10).map(|_| response(503, "")).collect());
     let api = Api::builder(client_session())
         .transport(slow)
         .retry(RetryPolicy {
@@ -423,10 +455,38 @@ async fn backoff_sleeps_in_tokio_time_and_total_timeout_bounds_the_call() {
         "{:?}",
         start.elapsed()
     );
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+
+    // An attempt that never answers is cut at the deadline: a timeout of the total time.
+    let api = Api::builder(client_session())
+        .transport(Hanging)
+        .attempt_timeout(Duration::from_secs(30))
+        .total_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let err = api.call("users.getInfo", ()).await.unwrap_err();
     assert!(
-        matches!(err, Error::Http { status: 503, .. } | Error::Timeout(_)),
+        matches!(err, Error::Timeout(d) if d == Duration::from_secs(1)),
         "{err:?}"
     );
+    // Virtual time: the deadline, give or take the timer wheel's millisecond.
+    assert!(
+        start.elapsed() <= Duration::from_millis(1_001),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// A transport that never answers.
+#[derive(Debug)]
+struct Hanging;
+
+#[async_trait]
+impl Transport for Hanging {
+    async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, Error> {
+        std::future::pending().await
+    }
 }
 
 #[tokio::test]
@@ -483,8 +543,65 @@ async fn bodies_over_the_cap_are_too_large() {
         ),
         "{err:?}"
     );
-    assert!(
-        api.call("users.isAppUser", ()).await.is_ok(),
+    assert_eq!(
+        api.call("users.isAppUser", ()).await.unwrap(),
+        json!({"isAppUser": 1}),
         "small bodies pass"
+    );
+}
+
+#[tokio::test]
+async fn send_raw_returns_the_body_and_status_of_a_success_and_of_an_api_error() {
+    use mailru_api::methods::users::{GetInfo, HasAppPermission};
+
+    let (emu, api) = setup(client_session()).await;
+    let by_name = api.call_raw("users.getInfo", ()).await.unwrap();
+    assert_eq!(by_name.status, 200);
+    let me: serde_json::Value = serde_json::from_str(&by_name.body).unwrap();
+    assert_eq!(me[0]["uid"], DEMO_UID.to_string());
+
+    // `Api::send_raw` and `Call::send_raw` give the same answer as the call by name.
+    let typed = api.send_raw(&GetInfo::new()).await.unwrap();
+    assert_eq!(typed, by_name);
+    let namespaced = api.users().get_info().send_raw().await.unwrap();
+    assert_eq!(namespaced, by_name);
+
+    // An API error is the answer, not an error: status 400 and the envelope as sent.
+    let refused = r#"{"error":{"error_code":100,"error_msg":"One of the parameters specified is missing or invalid.","error_token":"NONE","extended":null}}"#;
+    let raw = api.send_raw(&HasAppPermission::new("bogus")).await.unwrap();
+    assert_eq!((raw.status, raw.body.as_str()), (400, refused));
+    let raw = api
+        .users()
+        .has_app_permission("bogus")
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!((raw.status, raw.body.as_str()), (400, refused));
+    let err = api
+        .users()
+        .has_app_permission("bogus")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_kind(), Some(ApiErrorKind::InvalidParameter));
+
+    // Raw mode still retries transient failures, and still fails without an answer.
+    emu.inject(Fault::new(FaultKind::HttpStatus { status: 503 }).target("users.getInfo"));
+    let after_503 = api.send_raw(&GetInfo::new()).await.unwrap();
+    assert_eq!(after_503, by_name);
+    let no_retry = Api::builder(client_session())
+        .base_url(emu.base_url())
+        .unwrap()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    emu.inject(Fault::new(FaultKind::DropConnection));
+    let err = no_retry.send_raw(&GetInfo::new()).await.unwrap_err();
+    assert_eq!(err.transport_kind(), Some(TransportKind::Send), "{err:?}");
+    // Debug of a raw answer shows the status and the start of the body.
+    let shown = format!("{by_name:?}");
+    assert!(
+        shown.starts_with("RawResponse { status: 200, body: "),
+        "{shown}"
     );
 }

@@ -13,6 +13,11 @@ use url::Url;
 
 use crate::error::AuthError;
 use crate::oauth::send_with_timeout;
+use crate::page::shown_url;
+
+/// Largest page (or any other answer) the login flow reads: 1 MiB. The real dialogs are
+/// under 10 kB.
+pub const MAX_PAGE_SIZE: usize = 1024 * 1024;
 
 pub(crate) struct Browser {
     transport: Arc<dyn Transport>,
@@ -74,6 +79,12 @@ impl Browser {
             body,
         };
         let resp = send_with_timeout(&*self.transport, request, self.timeout).await?;
+        if resp.body.len() > MAX_PAGE_SIZE {
+            return Err(AuthError::PageTooLarge {
+                url: shown_url(url),
+                limit: MAX_PAGE_SIZE,
+            });
+        }
         for value in resp.headers.get_all(SET_COOKIE) {
             if let Ok(text) = value.to_str() {
                 // A cookie the jar refuses (bad domain) is ignored, as browsers do.

@@ -100,7 +100,12 @@ impl<'a> CodeGrant<'a> {
             return Err(AuthError::StateMismatch);
         }
         let code = get("code").ok_or_else(|| {
-            AuthError::MissingCode(get("error").unwrap_or_else(|| "no code parameter".to_owned()))
+            // The callback's `error` is the server's (or anyone's) text.
+            AuthError::MissingCode(
+                get("error")
+                    .map(|e| mailru_api::sanitize(&e))
+                    .unwrap_or_else(|| "no code parameter".to_owned()),
+            )
         })?;
         self.exchange_code(&code).await
     }

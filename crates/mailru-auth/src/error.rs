@@ -25,7 +25,8 @@ pub enum AuthError {
     /// The redirect chain was longer than the hop limit.
     #[error("too many redirects (more than {0})")]
     TooManyRedirects(usize),
-    /// A page the flow does not know. `url` has no query or fragment (they may carry secrets).
+    /// A page the flow does not know. `url` has no query or fragment (they may carry
+    /// secrets); both it and the title are sanitized ([`mailru_api::sanitize`]).
     #[error("unexpected page at {url} (title: {title:?})")]
     UnexpectedPage {
         /// Scheme, host and path of the page.
@@ -33,9 +34,19 @@ pub enum AuthError {
         /// The page's `<title>`, if any.
         title: Option<String>,
     },
-    /// A form the flow needs is missing or malformed.
+    /// A form the flow needs is missing or malformed, or posts where the flow will not
+    /// send it (the login form anywhere but the platform's login origin).
     #[error("malformed page: {0}")]
     MalformedPage(String),
+    /// A page of the login flow is larger than
+    /// [`MAX_PAGE_SIZE`](crate::MAX_PAGE_SIZE): no dialog is; it is not read further.
+    #[error("the page at {url} is larger than {limit} bytes")]
+    PageTooLarge {
+        /// Scheme, host and path of the page.
+        url: String,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// A token answer (token endpoint or redirect fragment) lacks what a token needs.
     #[error("malformed token: {0}")]
     MalformedToken(String),
@@ -51,7 +62,7 @@ pub enum AuthError {
     /// The `state` returned to the redirect URI is not the one sent (possible CSRF).
     #[error("the returned state does not match the one sent")]
     StateMismatch,
-    /// The redirect URI carries neither a code nor an error.
+    /// The redirect URI carries no code: its `error` (sanitized), or what is missing.
     #[error("the callback has no code: {0}")]
     MissingCode(String),
     /// The token endpoint refused: `error` and `error_description` as sent.
@@ -91,6 +102,7 @@ impl AuthError {
             AuthError::TooManyRedirects(_) => "too_many_redirects",
             AuthError::UnexpectedPage { .. } => "unexpected_page",
             AuthError::MalformedPage(_) => "malformed_page",
+            AuthError::PageTooLarge { .. } => "page_too_large",
             AuthError::MalformedToken(_) => "malformed_token",
             AuthError::RefusedRedirect { .. } => "refused_redirect",
             AuthError::StateMismatch => "state_mismatch",

@@ -8,8 +8,27 @@ use url::Url;
 use crate::browser::{Browser, location};
 use crate::error::AuthError;
 use crate::oauth::{OAuth, full_scope};
-use crate::page::{Page, Redirect, classify, classify_redirect, fill_login, safe_url, title};
+use crate::page::{Page, Redirect, classify, classify_redirect, fill_login, shown_url, title};
 use crate::token::{Cookies, Token};
+
+/// How much of a server error page is looked at for its quoted start (which
+/// [`mailru_api::sanitize`] bounds to 300 characters).
+const ERROR_PAGE_HEAD: usize = 4 * 1024;
+
+/// The start of an error page, sanitized: secrets redacted, control characters replaced,
+/// bounded.
+fn body_start(body: &[u8]) -> String {
+    let head = &body[..body.len().min(ERROR_PAGE_HEAD)];
+    mailru_api::sanitize(&String::from_utf8_lossy(head))
+}
+
+/// A form the flow will not submit: it posts off the platform.
+fn untrusted_form(what: &str, action: &Url) -> AuthError {
+    AuthError::MalformedPage(format!(
+        "the {what} form posts to {}, not to the platform",
+        shown_url(action)
+    ))
+}
 
 /// Default most redirects and pages one login may take.
 pub const DEFAULT_MAX_HOPS: usize = 12;
@@ -155,12 +174,13 @@ impl<'a> ImplicitGrant<'a> {
     }
 
     /// Whether a redirect may be followed: to the dialog's or the login form's origin
-    /// only, and never from https down to http (an http hop could hand the user a token
-    /// of its own: login CSRF).
+    /// only, never from https down to http (an http hop could hand the user a token of its
+    /// own: login CSRF), and never to a look-alike of the success page (its path on
+    /// another scheme, host or port: whatever it carries is not the platform's token).
     fn follow(&self, from: &Url, to: &Url) -> Result<(), AuthError> {
         let e = &self.oauth.endpoints;
         let refuse = |reason| AuthError::RefusedRedirect {
-            url: safe_url(to),
+            url: shown_url(to),
             reason,
         };
         if from.scheme() == "https" && to.scheme() != "https" {
@@ -168,6 +188,9 @@ impl<'a> ImplicitGrant<'a> {
         }
         if to.origin() != e.authorize.origin() && to.origin() != e.login.origin() {
             return Err(refuse("it leaves the platform"));
+        }
+        if to.path() == e.success.path() {
+            return Err(refuse("it imitates the success page on another origin"));
         }
         Ok(())
     }
@@ -197,13 +220,14 @@ impl<'a> ImplicitGrant<'a> {
                     }
                 }
             }
-            let html = String::from_utf8_lossy(&resp.body).into_owned();
             if resp.status >= 500 {
                 return Err(AuthError::Api(mailru_api::Error::Http {
                     status: resp.status,
-                    body_start: html.chars().take(200).collect(),
+                    body_start: body_start(&resp.body),
                 }));
             }
+            // The browser refused anything over MAX_PAGE_SIZE.
+            let html = String::from_utf8_lossy(&resp.body).into_owned();
             let (action, fields) = match (resp.status, classify(&html)) {
                 (_, Page::AppNotAvailable) => return Err(AuthError::AppNotAvailable),
                 (_, Page::NoClient) => {
@@ -217,11 +241,9 @@ impl<'a> ImplicitGrant<'a> {
                     let action = url.join(&form.action).map_err(|_| {
                         AuthError::MalformedPage("the login form action is not a URL".to_owned())
                     })?;
+                    // The password goes to the login origin only.
                     if !self.trusted_action(&action) {
-                        return Err(AuthError::MalformedPage(format!(
-                            "the login form posts to {}, not to the platform",
-                            safe_url(&action)
-                        )));
+                        return Err(untrusted_form("login", &action));
                     }
                     (
                         action,
@@ -235,13 +257,20 @@ impl<'a> ImplicitGrant<'a> {
                     let action = url.join(&form.action).map_err(|_| {
                         AuthError::MalformedPage("the consent form action is not a URL".to_owned())
                     })?;
+                    // The consent goes back to the dialog (the real form posts to
+                    // connect.mail.ru/oauth/authorize), with the session's cookies.
+                    if action.origin() != self.oauth.endpoints.authorize.origin() {
+                        return Err(untrusted_form("consent", &action));
+                    }
                     // Any POST of the consent form is consent (decisions.md).
                     (action, form.fields)
                 }
                 _ => {
                     return Err(AuthError::UnexpectedPage {
-                        url: safe_url(&url),
-                        title: title(&html),
+                        url: shown_url(&url),
+                        title: title(&html)
+                            .map(|t| mailru_api::sanitize(&t).trim().to_owned())
+                            .filter(|t| !t.is_empty()),
                     });
                 }
             };

@@ -292,10 +292,8 @@ impl OAuth {
         match (resp.status, json) {
             // An OAuth error object wins whatever the status (some answers are 200).
             (_, Some(v)) if v["error"].is_string() => Err(AuthError::TokenEndpoint {
-                error: mailru_api::sanitize(v["error"].as_str().unwrap_or_default()),
-                description: mailru_api::sanitize(
-                    v["error_description"].as_str().unwrap_or_default(),
-                ),
+                error: shown(v["error"].as_str().unwrap_or_default(), fields),
+                description: shown(v["error_description"].as_str().unwrap_or_default(), fields),
             }),
             (200, Some(v)) => Ok(v),
             // The body is never quoted: a token endpoint's body may carry tokens.
@@ -305,6 +303,22 @@ impl OAuth {
             })),
         }
     }
+}
+
+/// Fields of a token request whose values are secrets.
+const SECRET_FIELDS: [&str; 4] = ["refresh_token", "password", "code", "client_secret"];
+
+/// Server text about a token request, safe to show: sanitized, and the secret values the
+/// request sent removed even where no key names them (`the token 8f1… is unknown`).
+fn shown(text: &str, fields: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (_, value) in fields
+        .iter()
+        .filter(|(k, v)| SECRET_FIELDS.contains(k) && v.len() >= 4)
+    {
+        text = text.replace(value, "[redacted]");
+    }
+    mailru_api::sanitize(&text)
 }
 
 /// One request with a deadline: the flows must not hang on a server that never answers.

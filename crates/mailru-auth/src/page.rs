@@ -234,6 +234,12 @@ pub fn safe_url(url: &Url) -> String {
     u.to_string()
 }
 
+/// A URL as error messages show it: [`safe_url`], sanitized ([`mailru_api::sanitize`]:
+/// bounded, secrets in the path redacted).
+pub(crate) fn shown_url(url: &Url) -> String {
+    mailru_api::sanitize(&safe_url(url))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

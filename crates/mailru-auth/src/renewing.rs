@@ -73,6 +73,8 @@ struct Inner {
     backoff: Duration,
     hooks: Vec<Hook>,
     token_file: Option<PathBuf>,
+    /// Whether the token file gets the browser cookies too.
+    file_cookies: bool,
     state: Mutex<State>,
 }
 
@@ -97,6 +99,7 @@ impl fmt::Debug for RenewingSession {
             .field("circuit", &self.shared.circuit)
             .field("margin", &self.shared.margin)
             .field("token_file", &self.shared.token_file)
+            .field("file_cookies", &self.shared.file_cookies)
             .finish_non_exhaustive()
     }
 }
@@ -123,6 +126,7 @@ impl RenewingSession {
                 backoff: DEFAULT_BACKOFF,
                 hooks: Vec::new(),
                 token_file: None,
+                file_cookies: false,
                 state: Mutex::new(State {
                     token,
                     session,
@@ -152,6 +156,7 @@ impl RenewingSession {
                     backoff: shared.backoff,
                     hooks: shared.hooks.clone(),
                     token_file: shared.token_file.clone(),
+                    file_cookies: shared.file_cookies,
                     state: Mutex::new(State {
                         token: state.token.clone(),
                         session: state.session.clone(),
@@ -201,12 +206,27 @@ impl RenewingSession {
         self.configure(|i| i.hooks.push(Arc::new(hook)))
     }
 
-    /// Saves every renewed token to `path` ([`Token::save`]: atomically, mode 0600). A
-    /// failed save is logged; the renewed token is still used.
+    /// Saves every renewed token to `path` ([`Token::save`]: atomically, mode 0600,
+    /// without the browser cookies). A failed save is logged; the renewed token is still
+    /// used.
     #[must_use]
     pub fn token_file(self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
-        self.configure(|i| i.token_file = Some(path))
+        self.configure(|i| {
+            i.token_file = Some(path);
+            i.file_cookies = false;
+        })
+    }
+
+    /// Saves every renewed token to `path` with its browser cookies
+    /// ([`Token::save_with_cookies`]): the file then holds a full mail.ru login.
+    #[must_use]
+    pub fn token_file_with_cookies(self, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        self.configure(|i| {
+            i.token_file = Some(path);
+            i.file_cookies = true;
+        })
     }
 
     /// The current token (save it when you are done: it may have been renewed).
@@ -285,7 +305,15 @@ impl Inner {
         };
         if let Some(path) = self.token_file.clone() {
             let saving = token.clone();
-            let saved = tokio::task::spawn_blocking(move || saving.save(&path)).await;
+            let cookies = self.file_cookies;
+            let saved = tokio::task::spawn_blocking(move || {
+                if cookies {
+                    saving.save_with_cookies(&path)
+                } else {
+                    saving.save(&path)
+                }
+            })
+            .await;
             match saved {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => tracing::warn!(error = %e, "saving the renewed token failed"),

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::app::App;
 use crate::error::AuthError;
+use crate::token_file;
 
 /// The browser cookies of the implicit flow, kept so that a later login can skip the form.
 /// `Debug` prints no value.
@@ -69,6 +70,9 @@ impl<'de> Deserialize<'de> for Cookies {
 
 /// An OAuth token set. Debug shows no secret.
 ///
+/// A token file written by [`save`](Self::save) holds the access and refresh tokens but
+/// not the browser cookies; [`save_with_cookies`](Self::save_with_cookies) writes them too.
+///
 /// ```
 /// use mailru_auth::Token;
 /// let token = Token::from_json(&serde_json::json!({
@@ -97,7 +101,9 @@ pub struct Token {
     /// The privileges asked for.
     #[serde(default)]
     pub scope: Vec<String>,
-    /// Browser cookies of the implicit flow.
+    /// Browser cookies of the implicit flow (they include the login cookie, a full mail.ru
+    /// login). [`save`](Self::save) leaves them out of the file;
+    /// [`save_with_cookies`](Self::save_with_cookies) writes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookies: Option<Cookies>,
 }
@@ -228,63 +234,83 @@ impl Token {
         s
     }
 
-    /// Saves the token as JSON, readable by the owner only (mode 0600 on Unix).
+    /// Saves the token as JSON, readable by the owner only (mode 0600 on Unix), without
+    /// the browser [`cookies`](Self::cookies): the login cookie is a full mail.ru login,
+    /// wider than the token, so it is only written when asked, with
+    /// [`save_with_cookies`](Self::save_with_cookies).
+    ///
+    /// The write is atomic (a temporary file with an unpredictable name, created
+    /// exclusively, then renamed over `path`, and the directory synced on Unix): a failed
+    /// save leaves the old file as it was, and concurrent saves to one path leave one whole
+    /// token.
     ///
     /// # Errors
     /// [`AuthError::TokenFile`].
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), AuthError> {
-        let path = path.as_ref();
+        let mut without = self.clone();
+        without.cookies = None;
+        without.write(path.as_ref())
+    }
+
+    /// Saves the token as [`save`](Self::save) does, together with the browser cookies of
+    /// the implicit flow, so that a later login can skip the form
+    /// ([`ImplicitGrant::cookies`](crate::ImplicitGrant::cookies)). The file then holds a
+    /// full mail.ru login of the user: keep it as private as a password.
+    ///
+    /// # Errors
+    /// [`AuthError::TokenFile`].
+    pub fn save_with_cookies(&self, path: impl AsRef<Path>) -> Result<(), AuthError> {
+        self.write(path.as_ref())
+    }
+
+    fn write(&self, path: &Path) -> Result<(), AuthError> {
         let err = |source| AuthError::TokenFile {
             path: path.display().to_string(),
             source,
         };
         let json = serde_json::to_vec_pretty(self).map_err(|e| err(e.into()))?;
-        // Written beside the target and renamed over it, so a failed write (disk full, a
-        // killed process) never leaves a half-written token: after a refresh the old one
-        // no longer works, so losing the file would lose the login.
-        let tmp = path.with_file_name(format!(
-            ".{}.{}.tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),
-            std::process::id()
-        ));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let written = (|| {
-            let mut file = options.open(&tmp)?;
-            // A stale temporary file keeps its old mode on open; tighten it.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-            }
-            std::io::Write::write_all(&mut file, &json)?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, path)
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written.map_err(err)
+        token_file::write_private(path, &json).map_err(err)
     }
 
-    /// Loads a token saved by [`save`](Self::save).
+    /// Loads a token saved by [`save`](Self::save) or
+    /// [`save_with_cookies`](Self::save_with_cookies).
     ///
     /// # Errors
-    /// [`AuthError::TokenFile`] when the file cannot be read or is not a token.
+    /// [`AuthError::TokenFile`] when the file cannot be read, is not a regular file, is
+    /// larger than [`MAX_TOKEN_FILE_SIZE`](crate::MAX_TOKEN_FILE_SIZE), or is not a token
+    /// (the message names what is wrong but quotes no value of the file).
     pub fn load(path: impl AsRef<Path>) -> Result<Token, AuthError> {
         let path = path.as_ref();
         let err = |source| AuthError::TokenFile {
             path: path.display().to_string(),
             source,
         };
-        let bytes = std::fs::read(path).map_err(err)?;
-        serde_json::from_slice(&bytes).map_err(|e| err(e.into()))
+        let bytes = token_file::read_bounded(path).map_err(err)?;
+        serde_json::from_slice(&bytes).map_err(|e| err(not_a_token(&e)))
     }
+}
+
+/// A decoding error without the values serde may quote (`invalid type: string "…"`,
+/// `uid is …`): a broken token file may hold secrets in the wrong places.
+fn not_a_token(e: &serde_json::Error) -> std::io::Error {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    // serde's own words where they quote nothing of the file: syntax errors and missing
+    // or duplicate fields.
+    let words = match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => true,
+        Category::Data => text.starts_with("missing field") || text.starts_with("duplicate field"),
+    };
+    let message = if words {
+        format!("not a token file: {}", mailru_api::sanitize(&text))
+    } else {
+        format!(
+            "not a token file: a field has the wrong type or value at line {} column {}",
+            e.line(),
+            e.column()
+        )
+    };
+    std::io::Error::new(std::io::ErrorKind::InvalidData, message)
 }
 
 #[cfg(test)]
@@ -310,7 +336,10 @@ mod tests {
         );
         assert!(t.expires_in() > 86_000);
         assert!(!t.expires_within(Duration::from_secs(60)));
-        assert!(Token::from_fragment("expires_in=1", &[]).is_err());
+        assert!(matches!(
+            Token::from_fragment("expires_in=1", &[]),
+            Err(AuthError::MalformedToken(_))
+        ));
     }
 
     #[test]
@@ -324,9 +353,18 @@ mod tests {
         jar.parse("Mpop=SENTINELcookie; Path=/; HttpOnly", &url)
             .unwrap();
         t.cookies = Some(Cookies(jar));
-        t.save(&path).unwrap();
+        t.save_with_cookies(&path).unwrap();
         let loaded = Token::load(&path).unwrap();
         assert_eq!(loaded, t);
+        // A plain save leaves the login cookie out.
+        let plain = dir.join("plain.json");
+        t.save(&plain).unwrap();
+        let text = std::fs::read_to_string(&plain).unwrap();
+        assert!(
+            !text.contains("SENTINELcookie") && !text.contains("Mpop"),
+            "{text}"
+        );
+        assert!(text.contains("SENTINELaccess"), "{text}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -13,7 +13,9 @@ use mailru_api::{
 use mailru_auth::page::{Page, classify, fill_login};
 use mailru_auth::{App, AuthError, OAuth, Token, new_state};
 use mailru_emulator::accounts::*;
-use mailru_emulator::{Emulator, EmulatorHandle, Fault, FaultKind, LoggedRequest, MASK};
+use mailru_emulator::{
+    Emulator, EmulatorHandle, Fault, FaultKind, LoggedRequest, MASK, RandomFaults,
+};
 use serde_json::Value;
 use url::Url;
 
@@ -84,6 +86,13 @@ fn refreshes(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
     log.iter()
         .filter(|r| r.path == "/oauth/token" && r.param("grant_type") == Some("refresh_token"))
         .collect()
+}
+
+/// Whether `s` looks like the emulator's tokens: 32 lowercase hex digits.
+fn is_hex32(s: &str) -> bool {
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_token_endpoint(e: &AuthError, expected: &str) -> bool {
@@ -203,16 +212,19 @@ async fn implicit_login_of_the_demo_user_gives_a_working_token() {
         .expect("the demo user logs in");
     assert_eq!(token.uid, DEMO_UID);
     assert_eq!(token.token_type, "bearer");
-    assert!(
-        token.refresh_token.is_some(),
-        "the implicit flow returns a refresh token"
-    );
+    let refresh = token
+        .refresh_token
+        .as_ref()
+        .expect("the implicit flow returns a refresh token");
+    assert!(is_hex32(refresh.expose()), "{refresh:?}");
+    assert!(is_hex32(token.access_token.expose()));
     assert_ne!(
         token.access_token.expose(),
         DEMO_SESSION_KEY,
         "a new session is issued"
     );
-    assert!(token.expires_in() > 86_000 && token.expires_in() <= 86_400);
+    // 86,400 s (decisions.md) from the moment of the answer.
+    assert!((86_390..=86_400).contains(&token.expires_in()));
     assert_eq!(
         token.scope,
         mailru_auth::full_scope(),
@@ -230,7 +242,17 @@ async fn implicit_login_of_the_demo_user_gives_a_working_token() {
     assert_eq!(auth[0].param("Login"), Some("demo"));
     assert_eq!(auth[0].param("Domain"), Some("mail.ru"));
     assert_eq!(auth[0].param("Password"), Some(MASK));
-    assert!(auth[0].param("Page").is_some() && auth[0].param("FailPage").is_some());
+    let dialog = format!("{}/oauth/authorize?", emu.base_url());
+    let page = auth[0].param("Page").expect("the hidden Page");
+    let fail = auth[0].param("FailPage").expect("the hidden FailPage");
+    assert!(
+        page.starts_with(&dialog) && page.contains("login=1"),
+        "{page}"
+    );
+    assert!(
+        fail.starts_with(&dialog) && fail.contains("fail=1"),
+        "{fail}"
+    );
     // The app is already granted to the demo user: no consent form was posted, and
     // success.html itself is never fetched.
     assert_eq!(count(&log, "POST", "/oauth/authorize"), 0, "{log:#?}");
@@ -414,8 +436,10 @@ async fn unknown_client_is_invalid_client() {
         .login()
         .await
         .unwrap_err();
-    assert!(matches!(err, AuthError::InvalidClient(_)), "{err:?}");
-    assert!(err.to_string().contains("999"), "{err}");
+    assert!(
+        matches!(&err, AuthError::InvalidClient(m) if m == "the platform does not know application 999"),
+        "{err:?}"
+    );
     // The password never left: no login form was shown.
     assert_eq!(count(&emu.requests(), "POST", "/cgi-bin/auth"), 0);
 }
@@ -534,17 +558,117 @@ async fn without_attempts_a_transient_failure_is_returned() {
         ),
         "{err:?}"
     );
-    // Too few attempts for the faults fail the same way.
-    for _ in 0..3 {
-        emu.inject(Fault::new(FaultKind::HttpStatus { status: 503 }).target("/oauth/authorize"));
-    }
+    assert_eq!(
+        summary(&emu.requests()),
+        [("GET", "/oauth/authorize", Some(503))],
+        "one attempt"
+    );
+}
+
+/// Method, path and status of every logged request.
+fn summary(log: &[LoggedRequest]) -> Vec<(&str, &str, Option<u16>)> {
+    log.iter()
+        .map(|r| (r.http_method.as_str(), r.path.as_str(), r.status))
+        .collect()
+}
+
+#[tokio::test]
+async fn attempts_2_makes_exactly_two_attempts_and_attempts_3_a_third() {
+    let (emu, oauth) = setup().await;
+    let drop_twice = || {
+        Fault::new(FaultKind::DropConnection)
+            .target("/oauth/authorize")
+            .times(2)
+    };
+    emu.inject(drop_twice());
     let err = oauth
         .implicit(DEMO_EMAIL, DEMO_PASSWORD)
-        .attempts(2, Duration::from_millis(1))
+        .attempts(2, Duration::from_millis(10))
         .login()
         .await
         .unwrap_err();
-    assert!(err.is_transient(), "{err:?}");
+    assert!(
+        matches!(&err, AuthError::Api(mailru_api::Error::Transport { .. })),
+        "{err:?}"
+    );
+    assert!(err.is_transient());
+    // Exactly two GETs of the dialog, both dropped, and nothing else.
+    assert_eq!(
+        summary(&emu.requests()),
+        [("GET", "/oauth/authorize", None); 2]
+    );
+
+    emu.clear_requests();
+    emu.inject(drop_twice());
+    let token = oauth
+        .implicit(DEMO_EMAIL, DEMO_PASSWORD)
+        .attempts(3, Duration::from_millis(10))
+        .login()
+        .await
+        .expect("the third attempt succeeds");
+    assert_eq!(token.uid, DEMO_UID);
+    let log = emu.requests();
+    let log = summary(&log);
+    assert_eq!(
+        log[..4],
+        [
+            ("GET", "/oauth/authorize", None),
+            ("GET", "/oauth/authorize", None),
+            ("GET", "/oauth/authorize", Some(200)),
+            ("POST", "/cgi-bin/auth", Some(302)),
+        ],
+        "{log:?}"
+    );
+    assert_eq!(log.iter().filter(|(_, _, s)| s.is_none()).count(), 2);
+}
+
+#[tokio::test]
+async fn logins_under_random_faults_end_in_a_token_or_a_typed_error_never_a_hang() {
+    let (emu, oauth) = setup().await;
+    let oauth = oauth.timeout(Duration::from_millis(300));
+    emu.set_random_faults(Some(RandomFaults {
+        rate: 0.3,
+        seed: 11,
+        kinds: vec![
+            FaultKind::HttpStatus { status: 500 },
+            FaultKind::HttpStatus { status: 503 },
+            FaultKind::DropConnection,
+            FaultKind::TruncatedBody,
+            // Past the flow's per-request timeout.
+            FaultKind::Delay { ms: 900 },
+        ],
+    }));
+    let (mut tokens, mut errors) = (0, Vec::<String>::new());
+    for _ in 0..20 {
+        let grant = oauth.implicit(DEMO_EMAIL, DEMO_PASSWORD);
+        let login = grant.login();
+        // Generous: a login is a handful of requests of at most 300 ms each.
+        let outcome = tokio::time::timeout(Duration::from_secs(30), login)
+            .await
+            .expect("a login under faults never hangs");
+        match outcome {
+            Ok(token) => {
+                assert_eq!(token.uid, DEMO_UID);
+                tokens += 1;
+            }
+            Err(e) => {
+                // Every fault is network trouble: another attempt may succeed.
+                assert!(e.is_transient(), "{e:?}");
+                errors.push(e.to_string());
+            }
+        }
+    }
+    emu.set_random_faults(None);
+    assert_eq!(tokens + errors.len(), 20);
+    assert!(tokens > 0, "some logins get through: {errors:?}");
+    assert!(!errors.is_empty(), "the faults were felt");
+    // The platform still works for the next login.
+    let token = oauth
+        .implicit(DEMO_EMAIL, DEMO_PASSWORD)
+        .login()
+        .await
+        .unwrap();
+    assert_token_works(&oauth, &token).await;
 }
 
 #[tokio::test]
@@ -873,7 +997,9 @@ async fn a_saved_token_loads_back_equal_and_private() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
-    token.save(&path).unwrap();
+    // With the cookies, asked for explicitly (a plain save leaves them out:
+    // tests/token_files.rs).
+    token.save_with_cookies(&path).unwrap();
     let loaded = Token::load(&path).unwrap();
     #[cfg(unix)]
     let mode = {
@@ -1080,24 +1206,137 @@ async fn a_server_that_never_answers_times_out() {
     let oauth = OAuth::with_base_url(app(), &base)
         .unwrap()
         .timeout(Duration::from_millis(200));
-    let started = std::time::Instant::now();
-    let err = oauth
-        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
-        .await
-        .unwrap_err();
+    // The flows' own timeout ends them; the outer one only keeps a regression from
+    // hanging the test run.
+    let outer = Duration::from_secs(30);
+    let err = tokio::time::timeout(
+        outer,
+        oauth.password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[]),
+    )
+    .await
+    .expect("the password grant does not hang")
+    .unwrap_err();
     assert!(
         matches!(err, AuthError::Api(mailru_api::Error::Timeout(_))),
         "{err:?}"
     );
+    let grant = oauth.implicit(DEMO_EMAIL, DEMO_PASSWORD);
+    let err = tokio::time::timeout(outer, grant.login())
+        .await
+        .expect("the login does not hang")
+        .unwrap_err();
+    assert!(
+        matches!(err, AuthError::Api(mailru_api::Error::Timeout(t)) if t == Duration::from_millis(200)),
+        "{err:?}"
+    );
+    assert!(err.is_transient());
+}
+
+// ---------------------------------------------------------------------------------------
+// Each platform host on its own origin (the emulator's separate hosts): every endpoint is
+// proven to go to its own host, and a swap is caught.
+
+async fn separate_hosts() -> (EmulatorHandle, mailru_api::Endpoints) {
+    let emu = Emulator::builder()
+        .seed(7)
+        .separate_hosts(true)
+        .start()
+        .await
+        .expect("the emulator starts");
+    let o = emu.origins();
+    assert!(o.appsmail != o.connect && o.connect != o.auth && o.auth != o.appsmail);
+    let endpoints = mailru_api::Endpoints::hosts(&o.appsmail, &o.connect, &o.auth).unwrap();
+    (emu, endpoints)
+}
+
+#[tokio::test]
+async fn every_grant_works_with_each_host_on_its_own_origin() {
+    let (_emu, endpoints) = separate_hosts().await;
+    let oauth = OAuth::new(app()).with_endpoints(endpoints.clone());
+
+    // Implicit: the dialog on connect, the password to auth, the token from connect's
+    // success page.
+    let token = oauth
+        .implicit(BK_EMAIL, BK_PASSWORD)
+        .scope(&["stream"])
+        .login()
+        .await
+        .expect("the implicit grant across three hosts");
+    assert_token_works(&oauth, &token).await;
+
+    // Password and refresh: appsmail's token endpoint.
+    let token = oauth
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &["stream"])
+        .await
+        .expect("the password grant on appsmail");
+    let fresh = oauth.refresh(&token).await.expect("refresh on appsmail");
+    assert_token_works(&oauth, &fresh).await;
+
+    // Code: connect's token endpoint.
+    let grant = oauth.code(REDIRECT_URI).scope(&["stream"]);
+    let state = new_state();
+    let callback = RawBrowser::new()
+        .authorize(&grant.authorize_url(&state), DEMO_EMAIL, DEMO_PASSWORD)
+        .await;
+    let token = grant
+        .exchange(&callback, &state)
+        .await
+        .expect("the code grant on connect");
+    assert_eq!(token.uid, DEMO_UID);
+    assert_token_works(&oauth, &token).await;
+}
+
+#[tokio::test]
+async fn swapped_token_endpoints_make_the_grants_fail() {
+    let (_emu, mut endpoints) = separate_hosts().await;
+    let right = OAuth::new(app()).with_endpoints(endpoints.clone());
+    let grant = right.code(REDIRECT_URI);
+    let state = new_state();
+    let callback = RawBrowser::new()
+        .authorize(&grant.authorize_url(&state), DEMO_EMAIL, DEMO_PASSWORD)
+        .await;
+    let token = right
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap();
+
+    std::mem::swap(&mut endpoints.token, &mut endpoints.code_token);
+    let swapped = OAuth::new(app()).with_endpoints(endpoints);
+    let err = swapped
+        .password(DEMO_EMAIL, &Password::new(DEMO_PASSWORD), &[])
+        .await
+        .unwrap_err();
+    assert!(is_token_endpoint(&err, "unsupported_grant_type"), "{err:?}");
+    let err = swapped.refresh(&token).await.unwrap_err();
+    assert!(is_token_endpoint(&err, "unsupported_grant_type"), "{err:?}");
+    let err = swapped
+        .code(REDIRECT_URI)
+        .exchange(&callback, &state)
+        .await
+        .unwrap_err();
+    assert!(is_token_endpoint(&err, "unsupported_grant_type"), "{err:?}");
+    // The unused code still works at the right host.
+    assert_eq!(
+        grant.exchange(&callback, &state).await.unwrap().uid,
+        DEMO_UID
+    );
+}
+
+#[tokio::test]
+async fn the_login_form_posted_to_the_wrong_host_is_refused_before_sending() {
+    // The emulator's login page posts to auth's origin: an OAuth client that believes the
+    // login endpoint is on connect refuses the form instead of posting the password there.
+    let (emu, mut endpoints) = separate_hosts().await;
+    endpoints.login = Url::parse(&format!("{}/cgi-bin/auth", emu.origins().connect)).unwrap();
+    let oauth = OAuth::new(app()).with_endpoints(endpoints);
     let err = oauth
         .implicit(DEMO_EMAIL, DEMO_PASSWORD)
         .login()
         .await
         .unwrap_err();
     assert!(
-        matches!(err, AuthError::Api(mailru_api::Error::Timeout(_))),
+        matches!(&err, AuthError::MalformedPage(m) if m.contains("not to the platform")),
         "{err:?}"
     );
-    assert!(err.is_transient());
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(count(&emu.requests(), "POST", "/cgi-bin/auth"), 0);
 }

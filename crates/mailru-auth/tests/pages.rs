@@ -1,7 +1,8 @@
 //! The pure steps of the login-form flow (`mailru_auth::page`): page classification, form
 //! extraction, filling the login form, redirect classification and titles. On hand-written
 //! pages with the structure of spec §5.5, and on the three real Mail.Ru snapshots of
-//! `../shared/fixtures/oauth-pages/` (read at test time, skipped when absent).
+//! `../shared/fixtures/oauth-pages/` (read at test time; when absent, a notice, or a failure
+//! when `CI` is set).
 
 use mailru_auth::AuthError;
 use mailru_auth::page::{
@@ -534,21 +535,92 @@ const FIXTURES: &str = concat!(
     "/../../../shared/fixtures/oauth-pages/"
 );
 
-/// The fixture's text, or `None` (with a message) when the folder is absent, as on a
-/// user's clone. A folder that is present but lacks the page is a failure.
+/// Whether this run is CI: `CI` set, not empty, and not `false` or `0` (`.ci/run` sets it).
+/// Missing reference data is then a failure, not a notice.
+fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| ci_value(&v))
+}
+
+fn ci_value(v: &str) -> bool {
+    let v = v.trim();
+    !v.is_empty() && !v.eq_ignore_ascii_case("false") && v != "0"
+}
+
+/// The fixture's text, or `None` when the folder is absent, as on a user's clone (with a
+/// notice written straight to stderr: libtest hides `eprintln!` of passing tests). On CI
+/// an absent folder fails the test, naming it. A folder that is present but lacks the
+/// page is a failure everywhere.
 fn fixture(name: &str) -> Option<String> {
     let dir = std::path::Path::new(FIXTURES);
+    match fixture_in(dir, name, on_ci()) {
+        Ok(Some(text)) => Some(text),
+        Ok(None) => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "notice: skipping the real-page test of {name}: {}",
+                missing(dir)
+            );
+            None
+        }
+        Err(message) => panic!("{message}"),
+    }
+}
+
+fn missing(dir: &std::path::Path) -> String {
+    format!(
+        "the real dialog pages are missing: no folder {} (the shared reference data \
+         ../shared/fixtures/oauth-pages/ beside the repository)",
+        dir.display()
+    )
+}
+
+/// [`fixture`] with the folder and the CI flag given: `Ok(None)` to skip, `Err` with the
+/// failure's message.
+fn fixture_in(dir: &std::path::Path, name: &str, ci: bool) -> Result<Option<String>, String> {
     if !dir.is_dir() {
-        eprintln!(
-            "skipping: the real dialog pages are not available at {} (they live outside the repository)",
-            dir.display()
-        );
-        return None;
+        return if ci {
+            Err(format!(
+                "CI is set and {}; the real-page tests may not be skipped on CI",
+                missing(dir)
+            ))
+        } else {
+            Ok(None)
+        };
     }
     let path = dir.join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    Some(text)
+    std::fs::read_to_string(&path)
+        .map(Some)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+#[test]
+fn missing_real_pages_fail_on_ci_naming_the_folder_and_are_a_notice_elsewhere() {
+    let absent = std::path::Path::new(FIXTURES).join("no-such-folder");
+    let err = fixture_in(&absent, "auth_dialog.html", true).unwrap_err();
+    assert!(err.contains(&absent.display().to_string()), "{err}");
+    assert!(err.contains("CI"), "{err}");
+    assert_eq!(fixture_in(&absent, "auth_dialog.html", false), Ok(None));
+    // A present folder without the page fails whether CI is set or not.
+    if std::path::Path::new(FIXTURES).is_dir() {
+        let dir = std::path::Path::new(FIXTURES);
+        for ci in [true, false] {
+            let err = fixture_in(dir, "no_such_page.html", ci).unwrap_err();
+            assert!(err.contains("no_such_page.html"), "{err}");
+        }
+    }
+    for (value, ci) in [
+        ("true", true),
+        ("1", true),
+        ("yes", true),
+        ("", false),
+        ("false", false),
+        ("FALSE", false),
+        ("0", false),
+        (" ", false),
+    ] {
+        assert_eq!(ci_value(value), ci, "CI={value:?}");
+    }
 }
 
 #[test]

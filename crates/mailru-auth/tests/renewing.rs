@@ -378,3 +378,64 @@ async fn every_renewed_token_is_saved_to_the_token_file() {
     }
     std::fs::remove_file(&path).unwrap();
 }
+
+#[tokio::test]
+async fn a_renewing_token_file_holds_the_login_cookies_only_when_asked() {
+    let (emu, oauth) = setup(Emulator::builder()).await;
+    let token = oauth
+        .implicit(DEMO_EMAIL, DEMO_PASSWORD)
+        .login()
+        .await
+        .unwrap();
+    assert!(
+        token.cookies.is_some(),
+        "the implicit login keeps its cookies"
+    );
+    let dir = std::env::temp_dir();
+    let plain = dir.join(format!(
+        "mailru-renewing-plain-{}-{}.json",
+        std::process::id(),
+        unix_now()
+    ));
+    let full = dir.join(format!(
+        "mailru-renewing-full-{}-{}.json",
+        std::process::id(),
+        unix_now()
+    ));
+
+    // The default: the renewed token is saved without the cookies.
+    let session = oauth.renewing(token.clone()).token_file(&plain);
+    emu.expire_token(token.access_token.expose());
+    session
+        .api()
+        .unwrap()
+        .users()
+        .get_info()
+        .send()
+        .await
+        .unwrap();
+    let saved = Token::load(&plain).expect("the renewed token was saved");
+    assert_eq!(saved.access_token, session.token().access_token);
+    assert_eq!(saved.cookies, None);
+    assert_eq!(session.token().cookies, token.cookies, "kept in memory");
+
+    // Asked for: the cookies are saved with it.
+    let renewed = session.token();
+    let session = oauth
+        .renewing(renewed.clone())
+        .token_file_with_cookies(&full);
+    emu.expire_token(renewed.access_token.expose());
+    session
+        .api()
+        .unwrap()
+        .users()
+        .get_info()
+        .send()
+        .await
+        .unwrap();
+    let saved = Token::load(&full).expect("the renewed token was saved");
+    assert_ne!(saved.access_token, renewed.access_token);
+    assert_eq!(saved.cookies, token.cookies);
+    std::fs::remove_file(&plain).unwrap();
+    std::fs::remove_file(&full).unwrap();
+}

@@ -1,8 +1,10 @@
 //! Command-line arguments.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use mailru::api::{AccessToken, Password, PrivateKey, SecretKey};
 
 /// Sign, log in, call and page through the Platform@Mail.Ru REST API.
 #[derive(Debug, Parser)]
@@ -14,7 +16,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options of every command; each can also come from the environment.
+/// Options of every command; each can also come from the environment. Keys and tokens are
+/// kept in the secret newtypes, so `Debug` shows `[redacted]` for them.
 #[derive(Debug, Args)]
 pub struct Global {
     /// Route every endpoint to this origin (e.g. an emulator at http://127.0.0.1:PORT).
@@ -30,10 +33,10 @@ pub struct Global {
         hide_env_values = true,
         global = true
     )]
-    pub private_key: Option<String>,
+    pub private_key: Option<PrivateKey>,
     /// Application secret key (server-server circuit).
     #[arg(long, env = "MAILRU_SECRET_KEY", hide_env_values = true, global = true)]
-    pub secret_key: Option<String>,
+    pub secret_key: Option<SecretKey>,
     /// User access token (session_key).
     #[arg(
         long,
@@ -41,7 +44,7 @@ pub struct Global {
         hide_env_values = true,
         global = true
     )]
-    pub access_token: Option<String>,
+    pub access_token: Option<AccessToken>,
     /// Uid of the token's owner (needed by the client-server circuit).
     #[arg(long, env = "MAILRU_UID", global = true)]
     pub uid: Option<u64>,
@@ -95,14 +98,19 @@ pub enum Command {
         /// E-mail (login form or password grant).
         #[arg(long, conflicts_with = "code")]
         email: Option<String>,
-        /// Password.
+        /// Password. On the command line it is visible to other users of this machine
+        /// (in the process list): prefer --password-stdin or MAILRU_PASSWORD.
         #[arg(
             long,
             env = "MAILRU_PASSWORD",
             hide_env_values = true,
             conflicts_with = "code"
         )]
-        password: Option<String>,
+        password: Option<Password>,
+        /// Read the password from the first line of stdin (e.g. `pass show mail |`), out
+        /// of the process list and the shell history.
+        #[arg(long, conflicts_with_all = ["password", "code"])]
+        password_stdin: bool,
         /// Privileges, space-separated (e.g. "stream messages").
         #[arg(long, default_value = "")]
         scope: String,
@@ -111,7 +119,7 @@ pub enum Command {
         grant: GrantArg,
         /// An authorization code to exchange (code grant).
         #[arg(long, requires = "redirect_uri")]
-        code: Option<String>,
+        code: Option<Secret>,
         /// The redirect URI the code was issued for.
         #[arg(long)]
         redirect_uri: Option<String>,
@@ -145,7 +153,7 @@ pub enum Command {
     },
     /// Resolve a profile or community link to its uid and profile.
     Resolve {
-        /// e.g. https://my.mail.ru/community/name/ or mail/nick.
+        /// e.g. `https://my.mail.ru/community/name/` or `mail/nick`.
         link: String,
     },
     /// Run the local emulator; its base URL is the first line printed.
@@ -157,4 +165,108 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// A secret argument without a newtype of its own (an authorization code): `Debug` shows
+/// `[redacted]`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value; keep it out of messages.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    const SENTINELS: [&str; 5] = [
+        "SENTINELprivate",
+        "SENTINELsecret",
+        "SENTINELaccess",
+        "SENTINELpassword",
+        "SENTINELcode",
+    ];
+
+    #[test]
+    fn debug_of_the_parsed_command_line_shows_no_secret() {
+        let globals = [
+            "mailru",
+            "--app-id",
+            "1",
+            "--private-key",
+            SENTINELS[0],
+            "--secret-key",
+            SENTINELS[1],
+            "--access-token",
+            SENTINELS[2],
+        ];
+        let login = Cli::try_parse_from(globals.iter().chain(&[
+            "login",
+            "--email",
+            "a@b.c",
+            "--password",
+            SENTINELS[3],
+        ]))
+        .unwrap();
+        let code = Cli::try_parse_from(globals.iter().chain(&[
+            "login",
+            "--code",
+            SENTINELS[4],
+            "--redirect-uri",
+            "https://example.org/cb",
+        ]))
+        .unwrap();
+        for cli in [login, code] {
+            let debug = format!("{cli:?} {cli:#?} {:?}", cli.global);
+            for sentinel in SENTINELS {
+                assert!(!debug.contains(sentinel), "{sentinel} in {debug}");
+            }
+            assert!(debug.contains("[redacted]"), "{debug}");
+            // The values are still there for the commands.
+            assert_eq!(
+                cli.global.private_key.as_ref().map(PrivateKey::expose),
+                Some(SENTINELS[0])
+            );
+        }
+    }
+
+    #[test]
+    fn password_stdin_conflicts_with_password_and_code() {
+        let base = ["mailru", "login", "--email", "a@b.c", "--password-stdin"];
+        let cli = Cli::try_parse_from(base).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Login {
+                password_stdin: true,
+                password: None,
+                ..
+            }
+        ));
+        for extra in [["--password", "x"], ["--code", "x"]] {
+            let err = Cli::try_parse_from(base.iter().chain(&extra)).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{err}"
+            );
+        }
+    }
 }

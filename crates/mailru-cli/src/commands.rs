@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 
 use futures::StreamExt;
 use mailru::Pager;
@@ -21,18 +21,24 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Login {
             email,
             password,
+            password_stdin,
             scope,
             grant,
             code,
             redirect_uri,
         } => {
             let scope: Vec<&str> = scope.split_whitespace().collect();
+            let password = if password_stdin {
+                Some(read_password(std::io::stdin().lock())?)
+            } else {
+                password
+            };
             let token = match (code, redirect_uri, email, password) {
                 (Some(code), Some(uri), _, _) => {
                     g.oauth()?
                         .code(&uri)
                         .scope(&scope)
-                        .exchange_code(&code)
+                        .exchange_code(code.expose())
                         .await
                 }
                 (None, _, Some(email), Some(password)) => {
@@ -41,16 +47,13 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                         GrantArg::Implicit => {
                             oauth.implicit(&email, password).scope(&scope).login().await
                         }
-                        GrantArg::Password => {
-                            oauth
-                                .password(&email, &Password::new(password), &scope)
-                                .await
-                        }
+                        GrantArg::Password => oauth.password(&email, &password, &scope).await,
                     }
                 }
                 _ => {
                     return Err(Failure::Other(
-                        "error: pass --email and --password (or MAILRU_PASSWORD), or --code and --redirect-uri"
+                        "error: pass --email and --password-stdin (or MAILRU_PASSWORD, or \
+                         --password), or --code and --redirect-uri"
                             .to_owned(),
                     ));
                 }
@@ -109,10 +112,10 @@ fn sign(g: &Global, explain: bool, params: &[String]) -> Result<(), Failure> {
         creds = creds.uid(uid);
     }
     if let Some(k) = &g.private_key {
-        creds = creds.private_key(k);
+        creds = creds.private_key(k.expose());
     }
     if let Some(k) = &g.secret_key {
-        creds = creds.secret_key(k);
+        creds = creds.secret_key(k.expose());
     }
     let bad = |e: mailru::sign::Error| Failure::Other(format!("error: {e}"));
     let circuit = creds.choose_circuit(g.circuit()).map_err(|e| {
@@ -151,9 +154,43 @@ fn is_network(e: &Error) -> bool {
     matches!(e, Error::Transport { .. } | Error::Timeout(_))
 }
 
-/// Messages are one line on stderr: bodies quoted in errors may hold line breaks.
+/// Messages are one line on stderr: bodies quoted in errors may hold line breaks, and
+/// no control character (a terminal escape) reaches the terminal. Server text is already
+/// sanitized by the libraries (`mailru::api::sanitize`); this is the last guard.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Longest first line `--password-stdin` reads.
+const MAX_PASSWORD_LINE: u64 = 4096;
+
+/// The first line of `input`, without its line ending, as the password.
+fn read_password(input: impl BufRead) -> Result<Password, Failure> {
+    let bad = |why: &str| Failure::Other(format!("error: --password-stdin: {why}"));
+    let mut line = String::new();
+    let read = input
+        .take(MAX_PASSWORD_LINE + 1)
+        .read_line(&mut line)
+        .map_err(|e| bad(&format!("cannot read stdin ({})", e.kind())))?;
+    if read == 0 {
+        return Err(bad("stdin is empty: pipe the password in, one line"));
+    }
+    if !line.ends_with('\n') && read as u64 > MAX_PASSWORD_LINE {
+        return Err(bad(&format!(
+            "the first line of stdin is longer than {MAX_PASSWORD_LINE} bytes"
+        )));
+    }
+    let password = line
+        .strip_suffix('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .unwrap_or(&line);
+    if password.is_empty() {
+        return Err(bad("the first line of stdin is empty"));
+    }
+    Ok(Password::new(password))
 }
 
 fn output_token(g: &Global, token: Result<Token, AuthError>) -> Result<(), Failure> {
@@ -264,4 +301,51 @@ fn write_out(text: &str) -> Result<(), Failure> {
     let _ = writeln!(out, "{text}");
     let _ = out.flush();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(input: &[u8]) -> Result<String, String> {
+        read_password(input)
+            .map(|p| p.expose().to_owned())
+            .map_err(|e| match e {
+                Failure::Api(m) | Failure::Other(m) => m,
+            })
+    }
+
+    #[test]
+    fn the_password_is_the_first_line_of_stdin() {
+        assert_eq!(read(b"s3cret\nsecond line\n"), Ok("s3cret".to_owned()));
+        assert_eq!(read(b"s3cret\r\n"), Ok("s3cret".to_owned()));
+        assert_eq!(read(b"no newline"), Ok("no newline".to_owned()));
+        assert_eq!(
+            read(" пароль с пробелами \n".as_bytes()),
+            Ok(" пароль с пробелами ".to_owned())
+        );
+        let longest = "x".repeat(4096);
+        assert_eq!(read(format!("{longest}\n").as_bytes()), Ok(longest.clone()));
+        for (input, why) in [
+            (&b""[..], "stdin is empty"),
+            (b"\n", "the first line of stdin is empty"),
+            (b"\xff\xfe\n", "cannot read stdin"),
+        ] {
+            let err = read(input).unwrap_err();
+            assert!(
+                err.starts_with("error: --password-stdin: ") && err.contains(why),
+                "{err}"
+            );
+        }
+        let err = read(format!("{longest}y").as_bytes()).unwrap_err();
+        assert!(err.contains("longer than 4096 bytes"), "{err}");
+    }
+
+    #[test]
+    fn one_line_drops_line_breaks_and_control_characters() {
+        assert_eq!(
+            one_line("error: a\nb \u{1b}[2J\u{7}c\r\n\td"),
+            "error: a b [2J c d"
+        );
+    }
 }

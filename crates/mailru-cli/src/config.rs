@@ -1,7 +1,7 @@
 //! Global options → credentials, sessions, clients.
 
 use mailru::Session;
-use mailru::api::{AccessToken, Api, Circuit, PrivateKey, SecretKey};
+use mailru::api::{Api, Circuit};
 use mailru::auth::{App, OAuth, Token};
 
 use crate::Failure;
@@ -19,10 +19,10 @@ impl Global {
     pub fn app(&self) -> Result<App, Failure> {
         let mut app = App::new(self.app_id()?);
         if let Some(k) = &self.private_key {
-            app = app.private_key(k.as_str());
+            app = app.private_key(k.clone());
         }
         if let Some(k) = &self.secret_key {
-            app = app.secret_key(k.as_str());
+            app = app.secret_key(k.clone());
         }
         Ok(app)
     }
@@ -76,9 +76,7 @@ impl Global {
                 .map_err(|e| Failure::Other(format!("error: {e}")));
         }
         let mut session = match &self.access_token {
-            Some(t) => {
-                Session::token(app.id, AccessToken::new(t.as_str())).with_circuit(self.circuit())
-            }
+            Some(t) => Session::token(app.id, t.clone()).with_circuit(self.circuit()),
             None => {
                 // A token file that was asked for but is missing is an error, not a
                 // silent fallback to sessionless calls.
@@ -90,24 +88,24 @@ impl Global {
                         path.display()
                     )));
                 }
-                let secret = self.secret_key.as_deref().ok_or_else(|| {
+                let secret = self.secret_key.clone().ok_or_else(|| {
                     Failure::Other(
                         "error: no access token: pass --access-token or --token-file (see \
                          `mailru login`), or --secret-key for sessionless server calls"
                             .to_owned(),
                     )
                 })?;
-                Session::server(app.id, SecretKey::new(secret))
+                Session::server(app.id, secret)
             }
         };
         if let Some(uid) = self.uid {
             session = session.with_uid(uid);
         }
         if let Some(k) = &self.private_key {
-            session = session.with_private_key(PrivateKey::new(k.as_str()));
+            session = session.with_private_key(k.clone());
         }
         if let Some(k) = &self.secret_key {
-            session = session.with_secret_key(SecretKey::new(k.as_str()));
+            session = session.with_secret_key(k.clone());
         }
         check_circuit(&session)?;
         self.api_of(session)
@@ -141,16 +139,7 @@ fn check_circuit(session: &Session) -> Result<(), Failure> {
     })
 }
 
-/// `KEY=VALUE` arguments as pairs.
+/// `KEY=VALUE` arguments as pairs ([`mailru_cli::parse_params`]), or the error line.
 pub fn parse_params(args: &[String]) -> Result<Vec<(String, String)>, Failure> {
-    args.iter()
-        .map(|a| {
-            a.split_once('=')
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .filter(|(k, _)| !k.is_empty())
-                .ok_or_else(|| {
-                    Failure::Other(format!("error: `{a}` is not KEY=VALUE (e.g. uids=123)"))
-                })
-        })
-        .collect()
+    mailru_cli::parse_params(args).map_err(|e| Failure::Other(format!("error: {e}")))
 }

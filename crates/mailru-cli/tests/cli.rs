@@ -2,7 +2,8 @@
 //!
 //! Every test starts its own emulator (seed 7) inside a multi-thread runtime, so the
 //! emulator keeps serving while the child process runs on a blocking thread. The child gets
-//! no `MAILRU_*` variable of the developer's environment: only what a test sets.
+//! no `MAILRU_*` and no proxy variable of the developer's environment: only what a test
+//! sets.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -76,6 +77,8 @@ impl Run {
 struct Cli {
     args: Vec<String>,
     envs: Vec<(String, String)>,
+    /// What the child reads on stdin (nothing: `/dev/null`).
+    stdin: Option<String>,
 }
 
 fn mailru<I, S>(args: I) -> Cli
@@ -101,12 +104,21 @@ impl Cli {
         self
     }
 
-    /// The process, isolated from the developer's `MAILRU_*` variables.
+    fn stdin(mut self, input: impl Into<String>) -> Self {
+        self.stdin = Some(input.into());
+        self
+    }
+
+    /// The process, isolated from the developer's `MAILRU_*` and proxy variables.
     fn command(&self) -> Command {
         let mut cmd = isolated(env!("CARGO_BIN_EXE_mailru"));
+        let stdin = match self.stdin {
+            Some(_) => Stdio::piped(),
+            None => Stdio::null(),
+        };
         cmd.envs(self.envs.iter().map(|(k, v)| (k, v)))
             .args(&self.args)
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         cmd
@@ -124,6 +136,12 @@ impl Cli {
             .command()
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run mailru {:?}: {e}", self.args));
+        if let (Some(input), Some(mut pipe)) = (self.stdin.clone(), child.stdin.take()) {
+            // A thread of its own: a child that does not read must not block the test.
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(input.as_bytes());
+            });
+        }
         let stdout = drain(child.stdout.take().expect("stdout is piped"));
         let stderr = drain(child.stderr.take().expect("stderr is piped"));
         let status = wait_with_deadline(&mut child, CHILD_DEADLINE)
@@ -136,7 +154,20 @@ impl Cli {
     }
 }
 
-/// A command without any `MAILRU_*` variable of this process's environment.
+/// Proxy variables (either case) that would send the child's requests to the emulator
+/// through a proxy of the developer's machine.
+const PROXY_VARIABLES: [&str; 8] = [
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+];
+
+/// A command without any `MAILRU_*` or proxy variable of this process's environment.
 fn isolated(program: &str) -> Command {
     let mut cmd = Command::new(program);
     for (key, _) in std::env::vars_os() {
@@ -144,7 +175,20 @@ fn isolated(program: &str) -> Command {
             cmd.env_remove(&key);
         }
     }
+    // Removed whether set here or not, so that the test below sees it.
+    for key in PROXY_VARIABLES {
+        cmd.env_remove(key);
+    }
     cmd
+}
+
+/// Whether this run is CI: `CI` set, not empty, and not `false` or `0`. A test that
+/// cannot run its check fails there instead of skipping.
+fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| {
+        let v = v.trim();
+        !v.is_empty() && !v.eq_ignore_ascii_case("false") && v != "0"
+    })
 }
 
 /// Reads a pipe to its end on a thread, so that a chatty child never blocks.
@@ -1472,7 +1516,13 @@ async fn all_shows_progress_when_stderr_is_a_terminal() {
     let output = match result {
         Ok(o) if o.status.code() != Some(127) => o,
         other => {
-            eprintln!("skipped: `script` is not usable here: {other:?}");
+            let why = format!("`script` (util-linux) is not usable here: {other:?}");
+            assert!(!on_ci(), "CI is set and {why}: install util-linux");
+            // Straight to stderr: libtest hides `eprintln!` of passing tests.
+            let _ = writeln!(
+                std::io::stderr(),
+                "notice: skipping all_shows_progress_when_stderr_is_a_terminal: {why}"
+            );
             return;
         }
     };
@@ -1485,4 +1535,514 @@ async fn all_shows_progress_when_stderr_is_a_terminal() {
     let items = std::fs::read_to_string(&out).unwrap();
     assert_eq!(items.lines().count(), 250);
     assert!(!items.contains("items"), "no progress in the data");
+}
+
+#[test]
+fn children_get_no_proxy_variable_of_the_developers_machine() {
+    let cmd = isolated("mailru");
+    let removed: HashSet<String> = cmd
+        .get_envs()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.to_string_lossy().into_owned())
+        .collect();
+    for key in PROXY_VARIABLES {
+        assert!(removed.contains(key), "{key} is not cleared: {removed:?}");
+    }
+    // Whatever the developer has set, a child sees only what a test sets.
+    let with = mailru(["call"])
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .command();
+    assert!(
+        with.get_envs()
+            .any(|(k, v)| k == "HTTPS_PROXY" && v.is_some_and(|v| v == "http://127.0.0.1:9")),
+        "a test's own variable wins"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Passwords off the command line.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_reads_the_password_from_stdin() {
+    let emu = emulator().await;
+    for grant in ["implicit", "password"] {
+        let run = mailru(keys_args(&emu))
+            .args(["login", "--grant", grant, "--email", DEMO_EMAIL])
+            .args(["--password-stdin"])
+            .stdin(format!("{DEMO_PASSWORD}\nthe second line is not read\n"))
+            .run()
+            .await;
+        run.expect_code(0);
+        assert_token_json(&run.json(), DEMO_UID);
+        assert!(run.stderr.is_empty(), "{run:#?}");
+    }
+    // A wrong password from stdin is a wrong password.
+    let run = mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password-stdin"])
+        .stdin("not-the-password\r\n")
+        .run()
+        .await;
+    run.expect_code(2);
+    assert_eq!(
+        run.stderr_line(),
+        "error: invalid_credentials: invalid e-mail or password"
+    );
+    // Nothing on stdin: said so, nothing sent.
+    emu.clear_requests();
+    let run = mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password-stdin"])
+        .run()
+        .await;
+    run.expect_code(2);
+    assert_eq!(
+        run.stderr_line(),
+        "error: --password-stdin: stdin is empty: pipe the password in, one line"
+    );
+    assert!(emu.requests().is_empty(), "nothing was sent");
+    // Not together with --password.
+    let run = mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password-stdin"])
+        .args(["--password", DEMO_PASSWORD])
+        .stdin(DEMO_PASSWORD)
+        .run()
+        .await;
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("--password-stdin") && run.stderr.contains("cannot be used"),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_help_says_the_password_option_is_visible_and_offers_the_others() {
+    let run = mailru(["login", "--help"]).run().await;
+    run.expect_code(0);
+    for needle in [
+        "--password-stdin",
+        "MAILRU_PASSWORD",
+        "visible to other users of this machine",
+        "process list",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrets never printed: every subcommand with sentinel keys, tokens and passwords.
+
+const SENTINEL_PRIVATE_KEY: &str = "SENTINELpk7e1";
+const SENTINEL_SECRET_KEY: &str = "SENTINELsk4b2";
+const SENTINEL_ACCESS_TOKEN: &str = "SENTINELat9c3";
+const SENTINEL_REFRESH_TOKEN: &str = "SENTINELrt2a1";
+const SENTINEL_PASSWORD: &str = "SENTINELpw5d8";
+const SENTINEL_CODE: &str = "SENTINELcode6f";
+
+/// Asserts that no sentinel (nor any part of the word) is in the run's output.
+#[track_caller]
+fn assert_no_sentinel(what: &str, run: &Run) {
+    for out in [&run.stdout, &run.stderr] {
+        assert!(
+            !out.contains("SENTINEL") && !out.to_ascii_lowercase().contains("sentinel"),
+            "{what}: a secret was printed: {run:#?}"
+        );
+    }
+}
+
+/// A command line with the key and password variables set to sentinels (flags win over
+/// them), and tracing asked for (the CLI has no debug switch; `RUST_LOG` and
+/// `RUST_BACKTRACE` are the nearest). `MAILRU_ACCESS_TOKEN` is set per case: it takes
+/// precedence over a token file.
+fn with_sentinel_env(cli: Cli) -> Cli {
+    cli.env("MAILRU_PRIVATE_KEY", SENTINEL_PRIVATE_KEY)
+        .env("MAILRU_SECRET_KEY", SENTINEL_SECRET_KEY)
+        .env("MAILRU_PASSWORD", SENTINEL_PASSWORD)
+        .env("RUST_LOG", "trace")
+        .env("RUST_BACKTRACE", "1")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_subcommand_prints_a_secret() {
+    let emu = emulator().await;
+    let dir = TempDir::new("sentinel");
+    let base = emu.base_url().to_owned();
+    let app = ["--base-url", base.as_str(), "--app-id", "423004"];
+    let uid = DEMO_UID.to_string();
+
+    // A token file of sentinel tokens: refresh and calls through it fail, quietly.
+    let token_file = dir.file("sentinel-token.json");
+    std::fs::write(
+        &token_file,
+        serde_json::json!({
+            "access_token": SENTINEL_ACCESS_TOKEN,
+            "refresh_token": SENTINEL_REFRESH_TOKEN,
+            "expires_at": 4_000_000_000u64,
+            "uid": uid,
+            "token_type": "bearer",
+            "scope": [],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let sentinel_file = std::fs::read_to_string(&token_file).unwrap();
+
+    let cases: Vec<(&str, Cli, Option<i32>)> = vec![
+        (
+            "sign --explain, client circuit",
+            mailru(["sign", "--explain", "--app-id", "423004", "--uid", &uid])
+                .args(["--private-key", SENTINEL_PRIVATE_KEY])
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args(SESSION_PARAMS),
+            Some(0),
+        ),
+        (
+            "sign --explain, server circuit",
+            mailru([
+                "sign",
+                "--explain",
+                "--circuit",
+                "server",
+                "--app-id",
+                "423004",
+            ])
+            .args(["--secret-key", SENTINEL_SECRET_KEY])
+            .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+            .args(SESSION_PARAMS)
+            .args(["secure=1"]),
+            Some(0),
+        ),
+        (
+            "sign without a usable circuit",
+            mailru(["sign", "--circuit", "client", "--app-id", "423004"])
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args(SESSION_PARAMS),
+            Some(2),
+        ),
+        (
+            "login (implicit) with a wrong password",
+            mailru(app)
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args([
+                    "login",
+                    "--email",
+                    DEMO_EMAIL,
+                    "--password",
+                    SENTINEL_PASSWORD,
+                ]),
+            Some(2),
+        ),
+        (
+            "login (password grant) with a wrong password from stdin",
+            mailru(app)
+                .args(["--secret-key", APP_SECRET_KEY])
+                .args(["login", "--grant", "password", "--email", DEMO_EMAIL])
+                .args(["--password-stdin"])
+                .stdin(format!("{SENTINEL_PASSWORD}\n")),
+            Some(2),
+        ),
+        (
+            "login (password grant) with a wrong secret key",
+            mailru(app)
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args(["login", "--grant", "password", "--email", DEMO_EMAIL])
+                .args(["--password", DEMO_PASSWORD]),
+            Some(2),
+        ),
+        (
+            "login (code grant) with a bogus code",
+            mailru(app).args(["--secret-key", APP_SECRET_KEY]).args([
+                "login",
+                "--code",
+                SENTINEL_CODE,
+                "--redirect-uri",
+                REDIRECT_URI,
+            ]),
+            Some(2),
+        ),
+        (
+            "login that succeeds, the token printed (the one exception: not a sentinel)",
+            mailru(app)
+                .args(["--secret-key", APP_SECRET_KEY])
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD]),
+            Some(0),
+        ),
+        (
+            "refresh of a token file of sentinels",
+            mailru(app).args(["--secret-key", APP_SECRET_KEY]).args([
+                "refresh",
+                "--token-file",
+                &token_file,
+            ]),
+            Some(2),
+        ),
+        (
+            "call with a sentinel access token",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["call", "users.getInfo"]),
+            Some(1),
+        ),
+        (
+            "call with a sentinel access token from the environment",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["call", "users.getInfo"])
+                .env("MAILRU_ACCESS_TOKEN", SENTINEL_ACCESS_TOKEN),
+            Some(1),
+        ),
+        (
+            "call --raw with a sentinel access token",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["call", "--raw", "users.getInfo"]),
+            Some(0),
+        ),
+        (
+            "call through a token file of sentinels (102, then a failed renewal)",
+            mailru(app)
+                .args([
+                    "--private-key",
+                    APP_PRIVATE_KEY,
+                    "--secret-key",
+                    APP_SECRET_KEY,
+                ])
+                .args(["call", "users.getInfo", "--token-file", &token_file]),
+            Some(2),
+        ),
+        (
+            "call that succeeds, with a sentinel secret key beside the real keys",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args(["--access-token", DEMO_SESSION_KEY])
+                .args(["call", "users.getInfo"]),
+            Some(0),
+        ),
+        (
+            "call with a parameter that is not KEY=VALUE",
+            mailru(app)
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["call", "users.getInfo", "="]),
+            Some(2),
+        ),
+        (
+            "all with a sentinel access token",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["all", "friends.get"]),
+            Some(1),
+        ),
+        (
+            "all that succeeds",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["--access-token", DEMO_SESSION_KEY])
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args(["all", "friends.get", "--max", "3"]),
+            Some(0),
+        ),
+        (
+            "resolve",
+            mailru(["--base-url", &base, "resolve", "community/mailru_devs"]),
+            Some(0),
+        ),
+        (
+            "resolve of an unknown link",
+            mailru(["--base-url", &base, "resolve", "community/nobody_here"]),
+            Some(2),
+        ),
+        (
+            "an unreachable platform",
+            mailru(["--base-url", DEAD_URL, "--app-id", "423004"])
+                .args(["--uid", &uid, "--private-key", SENTINEL_PRIVATE_KEY])
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["call", "users.getInfo"]),
+            Some(2),
+        ),
+        (
+            "a bad option value beside the secrets",
+            mailru(["--app-id", "not-a-number"])
+                .args(["--private-key", SENTINEL_PRIVATE_KEY])
+                .args(["sign", "a=b"]),
+            Some(2),
+        ),
+        ("emulator --help", mailru(["emulator", "--help"]), Some(0)),
+        ("--help", mailru(["--help"]), Some(0)),
+        ("login --help", mailru(["login", "--help"]), Some(0)),
+        ("call --help", mailru(["call", "--help"]), Some(0)),
+        ("--version", mailru(["--version"]), Some(0)),
+    ];
+    for (what, cli, code) in cases {
+        // Help shows the variables: the token's too.
+        let cli = if what.contains("help") || what.contains("version") {
+            cli.env("MAILRU_ACCESS_TOKEN", SENTINEL_ACCESS_TOKEN)
+        } else {
+            cli
+        };
+        // The sentinels of the flags above, and more in the environment.
+        let run = with_sentinel_env(cli).run().await;
+        assert_eq!(run.code, code, "{what}: {run:#?}");
+        assert_no_sentinel(what, &run);
+    }
+    // The refused refresh left the token file as it was.
+    assert_eq!(std::fs::read_to_string(&token_file).unwrap(), sentinel_file);
+
+    // The password from the environment alone (a wrong one).
+    let run = with_sentinel_env(mailru(app).args(["login", "--email", DEMO_EMAIL]))
+        .run()
+        .await;
+    run.expect_code(2);
+    assert_eq!(
+        run.stderr_line(),
+        "error: invalid_credentials: invalid e-mail or password"
+    );
+    assert_no_sentinel("login with MAILRU_PASSWORD", &run);
+}
+
+// ---------------------------------------------------------------------------------------
+// Server text is sanitized wherever the CLI quotes it.
+
+/// Terminal escapes (clear the screen, set the window title, ring the bell) and secrets.
+const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7} for /api?session_key=SECRETsk&sig=SECRETsig access_token=SECRETat";
+
+/// A fake platform on 127.0.0.1 that answers every request with hostile text: a dialog
+/// page with it in the title, token endpoint errors, API errors and 5xx pages quoting it.
+/// Serves until the test process ends.
+fn hostile_platform() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            std::thread::spawn(move || {
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+                let path = read_request_path(&mut conn);
+                let json = |s: &str| serde_json::to_string(s).unwrap();
+                let (status, kind, body) = if path.starts_with("/oauth/authorize") {
+                    let title = HOSTILE.replace('&', "&amp;");
+                    (
+                        "200 OK",
+                        "text/html",
+                        format!("<html><head><title>{title}</title></head><body>?</body></html>"),
+                    )
+                } else if path.starts_with("/oauth/token") {
+                    (
+                        "400 Bad Request",
+                        "text/javascript; charset=utf-8",
+                        format!(
+                            r#"{{"error":{},"error_description":{}}}"#,
+                            json(&format!("invalid_grant {HOSTILE}")),
+                            json(HOSTILE)
+                        ),
+                    )
+                } else if path.starts_with("/platform/api") {
+                    (
+                        "400 Bad Request",
+                        "text/javascript; charset=utf-8",
+                        format!(
+                            r#"{{"error":{{"error_code":1,"error_msg":{}}}}}"#,
+                            json(HOSTILE)
+                        ),
+                    )
+                } else {
+                    (
+                        "502 Bad Gateway",
+                        "text/html",
+                        format!("<html>{HOSTILE}</html>"),
+                    )
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = conn.write_all(answer.as_bytes());
+            });
+        }
+    });
+    base
+}
+
+/// Reads a request's head and body; returns its target.
+fn read_request_path(conn: &mut TcpStream) -> String {
+    let mut reader = BufReader::new(conn);
+    let mut first = String::new();
+    let _ = reader.read_line(&mut first);
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("content-length")
+        {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    first.split_whitespace().nth(1).unwrap_or("/").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_text_in_error_messages_is_sanitized() {
+    let base = hostile_platform();
+    let app = [
+        "--base-url",
+        base.as_str(),
+        "--app-id",
+        "423004",
+        "--secret-key",
+        APP_SECRET_KEY,
+    ];
+    let cases: Vec<(&str, Cli, &str)> = vec![
+        (
+            "an unexpected dialog page",
+            mailru(app)
+                .args(["login", "--email", DEMO_EMAIL, "--password-stdin"])
+                .stdin("pw\n"),
+            "error: unexpected_page:",
+        ),
+        (
+            "a token endpoint error",
+            mailru(app)
+                .args(["login", "--grant", "password", "--email", DEMO_EMAIL])
+                .args(["--password", "pw"]),
+            "error: token_endpoint:",
+        ),
+        (
+            "a code grant error",
+            mailru(app).args(["login", "--code", "abc", "--redirect-uri", REDIRECT_URI]),
+            "error: token_endpoint:",
+        ),
+        (
+            "an API error",
+            mailru(app).args(["call", "users.getInfo", "uids=1"]),
+            "error 1:",
+        ),
+        (
+            "a 5xx page of resolve",
+            mailru(["--base-url", base.as_str(), "resolve", "community/x"]),
+            "error: HTTP status 502",
+        ),
+    ];
+    for (what, cli, start) in cases {
+        let run = cli.run().await;
+        assert!(matches!(run.code, Some(1 | 2)), "{what}: {run:#?}");
+        assert!(run.stdout.is_empty(), "{what}: {run:#?}");
+        let line = run.stderr_line();
+        assert!(line.starts_with(start), "{what}: {line:?}");
+        assert!(
+            line.contains("pwned"),
+            "{what}: the text is quoted: {line:?}"
+        );
+        assert!(
+            !line.chars().any(char::is_control),
+            "{what}: a control character in {line:?}"
+        );
+        assert!(!line.contains("SECRET"), "{what}: a secret in {line:?}");
+    }
 }

@@ -272,33 +272,6 @@ async fn same_seed_gives_identical_responses() {
 }
 
 #[tokio::test]
-async fn big_streams_cost_nothing_until_read() {
-    let env = Env::with(Emulator::builder().community_events(1_000_000)).await;
-    let uid = BIG_COMMUNITY_UID.to_string();
-    let page = env
-        .ok(
-            Circuit::Client,
-            "stream.getByAuthor",
-            &[("uid", &uid), ("limit", "100")],
-        )
-        .await;
-    assert_eq!(page.as_array().unwrap().len(), 100);
-    let last = page[99]["id"].as_str().unwrap().to_owned();
-    let next = env
-        .ok(
-            Circuit::Client,
-            "stream.getByAuthor",
-            &[("uid", &uid), ("skip", &last)],
-        )
-        .await;
-    assert!(next[0]["time"].as_u64() <= page[99]["time"].as_u64());
-    let info = env
-        .ok(Circuit::Client, "users.getInfo", &[("uids", &uid)])
-        .await;
-    assert_eq!(info[0]["group_info"]["posts_cnt"], 1_000_000);
-}
-
-#[tokio::test]
 async fn stop_closes_the_port() {
     let emu = Emulator::builder().start().await.unwrap();
     let addr = emu.addr();

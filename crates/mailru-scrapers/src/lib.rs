@@ -1,5 +1,8 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// Keeps unused dependencies from creeping back (test builds also see the dev-dependencies).
+#![cfg_attr(not(test), deny(unused_crate_dependencies))]
 #![deny(missing_docs)]
 
 mod batch;

@@ -35,23 +35,95 @@ impl<P: Param + ?Sized> Param for &P {
     }
 }
 
+/// Parameter sets up to this size are sorted on the stack.
+const SMALL: usize = 16;
+
 /// The parameters to sign, sorted by key bytes, without `sig`, checked for duplicates.
-///
-/// Only the items are moved; no key or value is copied.
-pub(crate) fn sorted<I>(params: I) -> Result<Vec<I::Item>, Error>
+/// Only the items are moved; no key or value is copied, and small sets (the usual case)
+/// need no allocation.
+pub(crate) enum Sorted<P> {
+    /// Up to [`SMALL`] items and their order.
+    Small {
+        items: [Option<P>; SMALL],
+        order: [u8; SMALL],
+        len: usize,
+    },
+    /// More: a sorted vector.
+    Large(Vec<P>),
+}
+
+impl<P: Param> Sorted<P> {
+    /// Calls `f` with each item in key order.
+    #[inline]
+    pub(crate) fn for_each<'a>(&'a self, mut f: impl FnMut(&'a P)) {
+        match self {
+            Sorted::Small { items, order, len } => {
+                for &i in &order[..*len] {
+                    if let Some(p) = &items[usize::from(i)] {
+                        f(p);
+                    }
+                }
+            }
+            Sorted::Large(v) => v.iter().for_each(f),
+        }
+    }
+}
+
+pub(crate) fn sorted<I>(params: I) -> Result<Sorted<I::Item>, Error>
 where
     I: IntoIterator,
     I::Item: Param,
 {
-    let mut pairs: Vec<I::Item> = params.into_iter().filter(|p| p.key() != SIG).collect();
-    // Byte order of UTF-8 equals code point order, which is what `sorted()` / `ksort` give.
-    pairs.sort_unstable_by(|a, b| a.key().as_bytes().cmp(b.key().as_bytes()));
-    if let Some(w) = pairs.windows(2).find(|w| w[0].key() == w[1].key()) {
-        return Err(Error::DuplicateKey {
-            key: w[0].key().to_owned(),
-        });
+    let mut params = params.into_iter().filter(|p| p.key() != SIG);
+    let mut items: [Option<I::Item>; SMALL] = std::array::from_fn(|_| None);
+    let mut len = 0;
+    for p in params.by_ref() {
+        if len == SMALL {
+            let mut all: Vec<I::Item> = items.into_iter().flatten().collect();
+            all.push(p);
+            all.extend(params);
+            // Byte order of UTF-8 equals code point order, what `sorted()` / `ksort` give.
+            all.sort_unstable_by(|a, b| a.key().as_bytes().cmp(b.key().as_bytes()));
+            let sorted = Sorted::Large(all);
+            check_duplicates(&sorted)?;
+            return Ok(sorted);
+        }
+        items[len] = Some(p);
+        len += 1;
     }
-    Ok(pairs)
+    let key = |i: u8| {
+        items[usize::from(i)]
+            .as_ref()
+            .map_or(&[][..], |p| p.key().as_bytes())
+    };
+    // `len` is at most SMALL (16), so every index fits a u8. Insertion sort: a handful of
+    // keys that mostly differ in their first byte.
+    let mut order: [u8; SMALL] = std::array::from_fn(|i| i as u8);
+    for i in 1..len {
+        let mut j = i;
+        while j > 0 && key(order[j - 1]) > key(order[j]) {
+            order.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    let sorted = Sorted::Small { items, order, len };
+    check_duplicates(&sorted)?;
+    Ok(sorted)
+}
+
+fn check_duplicates<P: Param>(sorted: &Sorted<P>) -> Result<(), Error> {
+    let mut previous: Option<&str> = None;
+    let mut duplicate = None;
+    sorted.for_each(|p| {
+        if duplicate.is_none() && previous == Some(p.key()) {
+            duplicate = Some(p.key().to_owned());
+        }
+        previous = Some(p.key());
+    });
+    match duplicate {
+        Some(key) => Err(Error::DuplicateKey { key }),
+        None => Ok(()),
+    }
 }
 
 /// The string the platform hashes, without the uid prefix and key suffix: every parameter
@@ -78,15 +150,54 @@ where
     I::Item: Param,
 {
     let pairs = sorted(params)?;
-    let len = pairs
-        .iter()
-        .map(|p| p.key().len() + p.value().len() + 1)
-        .sum();
-    let mut out = String::with_capacity(len);
-    for p in &pairs {
+    let mut out = String::new();
+    pairs.for_each(|p| {
         out.push_str(p.key());
         out.push('=');
         out.push_str(p.value());
-    }
+    });
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(n: usize) -> Vec<(String, String)> {
+        // Reverse order, so sorting has work to do.
+        (0..n)
+            .rev()
+            .map(|i| (format!("k{i:02}"), i.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn small_and_large_sets_sort_the_same_way_and_drop_sig() {
+        for n in [0, 1, 15, 16, 17, 40] {
+            let mut params = keys(n);
+            params.push(("sig".to_owned(), "x".to_owned()));
+            let mut got: Vec<String> = Vec::new();
+            sorted(&params)
+                .unwrap()
+                .for_each(|p| got.push(p.key().to_owned()));
+            let mut want: Vec<String> = keys(n).into_iter().map(|(k, _)| k).collect();
+            want.sort();
+            assert_eq!(got, want, "{n} parameters");
+        }
+    }
+
+    #[test]
+    fn duplicates_are_found_in_small_and_large_sets() {
+        for n in [2, 16, 30] {
+            let mut params = keys(n);
+            params.push(("k01".to_owned(), "again".to_owned()));
+            assert_eq!(
+                sorted(&params).err(),
+                Some(Error::DuplicateKey {
+                    key: "k01".to_owned()
+                }),
+                "{n} parameters"
+            );
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use md5::{Digest, Md5};
+use md5::block_api::compress;
 
 use crate::Error;
 use crate::params::{Param, sorted};
@@ -90,22 +90,102 @@ impl FromStr for Signature {
     }
 }
 
-/// md5 over `prefix + canonical string + suffix`, streamed part by part.
+/// md5 over `prefix + canonical string + suffix`, the parts fed straight into md5's
+/// 64-byte blocks (no intermediate string: the per-part cost is a copy into the block).
 pub(crate) fn digest<I>(prefix: &str, params: I, suffix: &str) -> Result<Signature, Error>
 where
     I: IntoIterator,
     I::Item: Param,
 {
     let pairs = sorted(params)?;
-    let mut md5 = Md5::new();
-    md5.update(prefix.as_bytes());
-    for p in &pairs {
-        md5.update(p.key().as_bytes());
-        md5.update(b"=");
-        md5.update(p.value().as_bytes());
+    let mut md5 = Md5Stream::new();
+    md5.push(prefix.as_bytes());
+    pairs.for_each(|p| {
+        md5.push(p.key().as_bytes());
+        md5.push(b"=");
+        md5.push(p.value().as_bytes());
+    });
+    md5.push(suffix.as_bytes());
+    Ok(Signature(md5.finish()))
+}
+
+/// MD5 (RFC 1321) over md-5's compression function, for many short parts.
+struct Md5Stream {
+    state: [u32; 4],
+    block: [u8; 64],
+    /// Bytes in `block`.
+    pos: usize,
+    /// Bytes hashed in all.
+    total: u64,
+}
+
+impl Md5Stream {
+    fn new() -> Self {
+        Md5Stream {
+            // RFC 1321 §3.3: the initial state.
+            state: [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476],
+            block: [0; 64],
+            pos: 0,
+            total: 0,
+        }
     }
-    md5.update(suffix.as_bytes());
-    Ok(Signature(md5.finalize().into()))
+
+    #[inline]
+    fn push(&mut self, bytes: &[u8]) {
+        self.total = self.total.wrapping_add(bytes.len() as u64);
+        // The usual case: a short part that fits in the block.
+        if let Some(room) = self.block.get_mut(self.pos..self.pos + bytes.len()) {
+            room.copy_from_slice(bytes);
+            self.pos += bytes.len();
+            if self.pos == 64 {
+                compress(&mut self.state, std::slice::from_ref(&self.block));
+                self.pos = 0;
+            }
+            return;
+        }
+        self.push_slow(bytes);
+    }
+
+    fn push_slow(&mut self, mut bytes: &[u8]) {
+        if self.pos > 0 {
+            let take = bytes.len().min(64 - self.pos);
+            self.block[self.pos..self.pos + take].copy_from_slice(&bytes[..take]);
+            self.pos += take;
+            bytes = &bytes[take..];
+            if self.pos < 64 {
+                return;
+            }
+            compress(&mut self.state, std::slice::from_ref(&self.block));
+            self.pos = 0;
+        }
+        let mut blocks = bytes.chunks_exact(64);
+        for block in blocks.by_ref() {
+            let mut whole = [0u8; 64];
+            whole.copy_from_slice(block);
+            compress(&mut self.state, std::slice::from_ref(&whole));
+        }
+        let rest = blocks.remainder();
+        self.block[..rest.len()].copy_from_slice(rest);
+        self.pos = rest.len();
+    }
+
+    fn finish(mut self) -> [u8; 16] {
+        // Padding: 0x80, zeros up to 56 bytes into a block, then the length in bits (LE).
+        let bits = self.total.wrapping_mul(8);
+        self.block[self.pos] = 0x80;
+        self.block[self.pos + 1..].fill(0);
+        if self.pos >= 56 {
+            compress(&mut self.state, std::slice::from_ref(&self.block));
+            self.block = [0; 64];
+        }
+        self.block[56..].copy_from_slice(&bits.to_le_bytes());
+        compress(&mut self.state, std::slice::from_ref(&self.block));
+        let mut out = [0u8; 16];
+        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+        out
+    }
 }
 
 /// Client-server signature: `md5(uid + canonical + private_key)`.
@@ -163,4 +243,25 @@ where
     I::Item: Param,
 {
     digest("", params, secret_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use md5::{Digest, Md5};
+
+    #[test]
+    fn the_block_stream_is_md5_for_every_length_and_split() {
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 7 + 3) as u8).collect();
+        for len in 0..data.len() {
+            let want: [u8; 16] = Md5::digest(&data[..len]).into();
+            for split in [1, 3, 55, 64, 65] {
+                let mut stream = Md5Stream::new();
+                for part in data[..len].chunks(split) {
+                    stream.push(part);
+                }
+                assert_eq!(stream.finish(), want, "length {len}, parts of {split}");
+            }
+        }
+    }
 }

@@ -69,7 +69,10 @@
 //! assert_eq!(sig.to_string(), "5073f15c6d5b6ab2fde23ac43332b002");
 //! # Ok::<(), mailru::sign::Error>(())
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
+// Keeps unused dependencies from creeping back (test builds also see the dev-dependencies).
+#![cfg_attr(not(test), deny(unused_crate_dependencies))]
 #![deny(missing_docs)]
 
 mod error;

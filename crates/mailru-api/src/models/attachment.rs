@@ -38,7 +38,7 @@ pub enum Attachment {
     /// `app`: an application card.
     App(AppAttachment),
     /// `group`: a community.
-    Group(GroupAttachment),
+    Group(Box<GroupAttachment>),
     /// `gift`: a gift (boxed: it holds two profiles).
     Gift(Box<GiftAttachment>),
     /// Any other kind, as sent (the `object` field included).
@@ -89,7 +89,7 @@ impl<'de> Deserialize<'de> for Attachment {
             "music" => Attachment::Music(from_value(rest).map_err(prefix)?),
             "video" => Attachment::Video(from_value(rest).map_err(prefix)?),
             "app" => Attachment::App(from_value(rest).map_err(prefix)?),
-            "group" => Attachment::Group(from_value(rest).map_err(prefix)?),
+            "group" => Attachment::Group(Box::new(from_value(rest).map_err(prefix)?)),
             "gift" => Attachment::Gift(Box::new(from_value(rest).map_err(prefix)?)),
             _ => {
                 let Value::Object(mut map) = rest else {
@@ -131,259 +131,207 @@ impl Serialize for Attachment {
     }
 }
 
-/// `{object:"text", content:"…"}`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TextAttachment {
-    /// The text.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub content: String,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"text", content:"…"}`
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct TextAttachment {
+        /// The text.
+        pub content: String => default(lenient::string),
+        ..extra
+    }
 }
 
-/// `{object:"tag", content:{is_blacklist, tag}}`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TagAttachment {
-    /// The tag.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub content: Option<Tag>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"tag", content:{is_blacklist, tag}}`
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct TagAttachment {
+        /// The tag.
+        pub content: Option<Tag> => default(lenient::opt_object),
+        ..extra
+    }
 }
 
-/// The content of a [`TagAttachment`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Tag {
-    /// The tag text.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub tag: String,
-    /// Blacklisted tag.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_blacklist: bool,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// The content of a [`TagAttachment`].
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Tag {
+        /// The tag text.
+        pub tag: String => default(lenient::string),
+        /// Blacklisted tag.
+        pub is_blacklist: bool => default(de::flag),
+        ..extra
+    }
 }
 
-/// `{object:"link", text, url}` or `{object:"link", content:{"type-id", contents}}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LinkAttachment {
-    /// The link text (first shape).
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub text: String,
-    /// The target (first shape).
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub url: String,
-    /// The second shape's content.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub content: Option<LinkContent>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"link", text, url}` or `{object:"link", content:{"type-id", contents}}`.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct LinkAttachment {
+        /// The link text (first shape).
+        pub text: String => default(lenient::string),
+        /// The target (first shape).
+        pub url: String => default(lenient::string),
+        /// The second shape's content.
+        pub content: Option<LinkContent> => default(lenient::opt_object),
+        ..extra
+    }
 }
 
-/// The content of a [`LinkAttachment`] of the second shape.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LinkContent {
-    /// `type-id`, e.g. `text`.
-    #[serde(rename = "type-id", default, deserialize_with = "lenient::string")]
-    pub type_id: String,
-    /// The content.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub contents: String,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// The content of a [`LinkAttachment`] of the second shape.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct LinkContent {
+        /// `type-id`, e.g. `text`.
+        pub type_id: String as "type-id" => default(lenient::string),
+        /// The content.
+        pub contents: String => default(lenient::string),
+        ..extra
+    }
 }
 
-/// `{object:"avatar", new:{...image fields}}`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AvatarAttachment {
-    /// The new avatar.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub new: Option<ImageAttachment>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"avatar", new:{...image fields}}`
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct AvatarAttachment {
+        /// The new avatar.
+        pub new: Option<ImageAttachment> => default(lenient::opt_object),
+        ..extra
+    }
 }
 
-/// `{object:"image", src, ...}`: only `src` is guaranteed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ImageAttachment {
-    /// Image URL.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub src: String,
-    /// Photo id.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub id: Option<String>,
-    /// Album of the photo.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub album_id: Option<String>,
-    /// Owner of the photo.
-    #[serde(default, deserialize_with = "de::opt_u64")]
-    pub owner_id: Option<u64>,
-    /// Thread of the photo's comments and likes.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub thread_id: Option<String>,
-    /// Width in pixels.
-    #[serde(default, deserialize_with = "de::opt_u64")]
-    pub width: Option<u64>,
-    /// Height in pixels.
-    #[serde(default, deserialize_with = "de::opt_u64")]
-    pub height: Option<u64>,
-    /// Larger version.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub src_hires: Option<String>,
-    /// Resized version.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub resized_src: Option<String>,
-    /// Page of the photo.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub click_url: Option<String>,
-    /// Description.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub desc: Option<String>,
-    /// Likes.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub likes_count: u64,
-    /// Comments.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub comments_count: u64,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"image", src, ...}`: only `src` is guaranteed.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct ImageAttachment {
+        /// Image URL.
+        pub src: String => default(lenient::string),
+        /// Photo id.
+        pub id: Option<String> => default(lenient::opt_nonempty),
+        /// Album of the photo.
+        pub album_id: Option<String> => default(lenient::opt_nonempty),
+        /// Owner of the photo.
+        pub owner_id: Option<u64> => default(de::opt_u64),
+        /// Thread of the photo's comments and likes.
+        pub thread_id: Option<String> => default(lenient::opt_nonempty),
+        /// Width in pixels.
+        pub width: Option<u64> => default(de::opt_u64),
+        /// Height in pixels.
+        pub height: Option<u64> => default(de::opt_u64),
+        /// Larger version.
+        pub src_hires: Option<String> => default(lenient::opt_nonempty),
+        /// Resized version.
+        pub resized_src: Option<String> => default(lenient::opt_nonempty),
+        /// Page of the photo.
+        pub click_url: Option<String> => default(lenient::opt_nonempty),
+        /// Description.
+        pub desc: Option<String> => default(lenient::opt_nonempty),
+        /// Likes.
+        pub likes_count: u64 => default(lenient::u64_or_zero),
+        /// Comments.
+        pub comments_count: u64 => default(lenient::u64_or_zero),
+        ..extra
+    }
 }
 
-/// `{object:"video", title, src, duration, ...}`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VideoAttachment {
-    /// Title.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub title: String,
-    /// Player URL.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub src: String,
-    /// Length in seconds.
-    #[serde(default, deserialize_with = "de::opt_u64")]
-    pub duration: Option<u64>,
-    /// Views.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub view_count: u64,
-    /// Owner of the video.
-    #[serde(default, deserialize_with = "de::opt_u64")]
-    pub owner_id: Option<u64>,
-    /// Description.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub desc: Option<String>,
-    /// Page of the video.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub click_url: Option<String>,
-    /// Thread of the video's comments and likes.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub thread_id: Option<String>,
-    /// Likes.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub likes_count: u64,
-    /// Comments.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub comments_count: u64,
-    /// Liked by the caller.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_liked_by_me: bool,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"video", title, src, duration, ...}`
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct VideoAttachment {
+        /// Title.
+        pub title: String => default(lenient::string),
+        /// Player URL.
+        pub src: String => default(lenient::string),
+        /// Length in seconds.
+        pub duration: Option<u64> => default(de::opt_u64),
+        /// Views.
+        pub view_count: u64 => default(lenient::u64_or_zero),
+        /// Owner of the video.
+        pub owner_id: Option<u64> => default(de::opt_u64),
+        /// Description.
+        pub desc: Option<String> => default(lenient::opt_nonempty),
+        /// Page of the video.
+        pub click_url: Option<String> => default(lenient::opt_nonempty),
+        /// Thread of the video's comments and likes.
+        pub thread_id: Option<String> => default(lenient::opt_nonempty),
+        /// Likes.
+        pub likes_count: u64 => default(lenient::u64_or_zero),
+        /// Comments.
+        pub comments_count: u64 => default(lenient::u64_or_zero),
+        /// Liked by the caller.
+        pub is_liked_by_me: bool => default(de::flag),
+        ..extra
+    }
 }
 
-/// `{object:"app", content:{ID, Name, ...}}`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppAttachment {
-    /// The application card.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub content: Option<AppCard>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"app", content:{ID, Name, ...}}`
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct AppAttachment {
+        /// The application card.
+        pub content: Option<AppCard> => default(lenient::opt_object),
+        ..extra
+    }
 }
 
-/// The content of an [`AppAttachment`] (the platform's capitalised field names).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AppCard {
-    /// `ID`: the app id.
-    #[serde(rename = "ID", default, deserialize_with = "de::opt_u64")]
-    pub id: Option<u64>,
-    /// `Name`.
-    #[serde(rename = "Name", default, deserialize_with = "lenient::string")]
-    pub name: String,
-    /// `ShortDescription`.
-    #[serde(
-        rename = "ShortDescription",
-        default,
-        deserialize_with = "lenient::string"
-    )]
-    pub short_description: String,
-    /// `Installations`.
-    #[serde(rename = "Installations", default, deserialize_with = "de::opt_u64")]
-    pub installations: Option<u64>,
-    /// Every other field (`Genre`, `Votes`, `Pictures`, ...), as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// The content of an [`AppAttachment`] (the platform's capitalised field names;
+    /// `Genre`, `Votes`, `Pictures`, ... are in `extra`).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct AppCard {
+        /// `ID`: the app id.
+        pub id: Option<u64> as "ID" => default(de::opt_u64),
+        /// `Name`.
+        pub name: String as "Name" => default(lenient::string),
+        /// `ShortDescription`.
+        pub short_description: String as "ShortDescription" => default(lenient::string),
+        /// `Installations`.
+        pub installations: Option<u64> as "Installations" => default(de::opt_u64),
+        ..extra
+    }
 }
 
-/// `{object:"group", content: User-like}`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GroupAttachment {
-    /// The community.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub content: Option<User>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"group", content: User-like}`
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct GroupAttachment {
+        /// The community.
+        pub content: Option<User> => default(lenient::opt_object),
+        ..extra
+    }
 }
 
-/// `{object:"gift", content:{...}}`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GiftAttachment {
-    /// The gift.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub content: Option<Gift>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{object:"gift", content:{...}}`
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct GiftAttachment {
+        /// The gift.
+        pub content: Option<Gift> => default(lenient::opt_object),
+        ..extra
+    }
 }
 
-/// The content of a [`GiftAttachment`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Gift {
-    /// The accompanying text.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub text: String,
-    /// Unix time.
-    #[serde(default, deserialize_with = "de::opt_u64")]
-    pub time: Option<u64>,
-    /// Sender.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub from: Option<User>,
-    /// Recipient.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub to: Option<User>,
-    /// The gift item, as sent.
-    #[serde(default)]
-    pub gift: Option<Value>,
-    /// Private gift.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_private: bool,
-    /// Anonymous gift.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_anonymous: bool,
-    /// Read by the recipient.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_read: bool,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// The content of a [`GiftAttachment`].
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Gift {
+        /// The accompanying text.
+        pub text: String => default(lenient::string),
+        /// Unix time.
+        pub time: Option<u64> => default(de::opt_u64),
+        /// Sender.
+        pub from: Option<User> => default(lenient::opt_object),
+        /// Recipient.
+        pub to: Option<User> => default(lenient::opt_object),
+        /// The gift item, as sent.
+        pub gift: Option<Value> => default,
+        /// Private gift.
+        pub is_private: bool => default(de::flag),
+        /// Anonymous gift.
+        pub is_anonymous: bool => default(de::flag),
+        /// Read by the recipient.
+        pub is_read: bool => default(de::flag),
+        ..extra
+    }
 }
 
 #[cfg(test)]

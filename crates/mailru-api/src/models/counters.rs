@@ -5,34 +5,32 @@ use serde_json::{Map, Value};
 
 use super::de;
 
-/// `{"count": N}`: friends.getInvitationsCount, messages.getUnreadCount,
-/// mail.getUnreadCount, events.getNewCount.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Count {
-    /// The number (sent as a number or a string).
-    #[serde(deserialize_with = "de::u64_lenient")]
-    pub count: u64,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{"count": N}`: friends.getInvitationsCount, messages.getUnreadCount,
+    /// mail.getUnreadCount, events.getNewCount.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct Count {
+        /// The number (sent as a number or a string).
+        pub count: u64 => required(de::u64_lenient),
+        ..extra
+    }
 }
 
-/// `{"isAppUser": 0|1}` of users.isAppUser.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IsAppUser {
-    /// Whether the user installed the calling application.
-    #[serde(rename = "isAppUser", deserialize_with = "de::flag")]
-    pub is_app_user: bool,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{"isAppUser": 0|1}` of users.isAppUser.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct IsAppUser {
+        /// Whether the user installed the calling application.
+        pub is_app_user: bool as "isAppUser" => required(de::flag),
+        ..extra
+    }
 }
 
 /// users.hasAppPermission: an object keyed by the privilege, e.g. `{"stream": 1}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct AppPermission {
     /// The answer as sent: privilege name → 0/1.
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 

@@ -1,9 +1,12 @@
 //! Stream events and their like and comment wrappers (spec §7.2).
 
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::lenient::{self, from_value};
+use crate::json::{Probe, probe};
+
+use super::lenient;
 use super::{Attachment, User, de};
 
 /// An item of stream.get / stream.getByAuthor, chosen by its `subtype`.
@@ -64,96 +67,78 @@ impl StreamItem {
 }
 
 impl<'de> Deserialize<'de> for StreamItem {
+    /// The item's text is taken whole, its `subtype` looked at, and the text decoded once
+    /// into the matching type (no `serde_json::Value` in between).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        if !value.is_object() {
-            return Ok(StreamItem::Other(value));
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get();
+        if !text.starts_with('{') {
+            return serde_json::from_str(text)
+                .map(StreamItem::Other)
+                .map_err(serde::de::Error::custom);
         }
-        let subtype = value
-            .get("subtype")
-            .and_then(Value::as_str)
-            .unwrap_or("event");
-        let prefix = |subtype: &str| {
-            let subtype = subtype.to_owned();
-            move |e: D::Error| {
-                serde::de::Error::custom(format!("{e} (in a stream item of subtype {subtype})"))
-            }
+        let subtype = match probe(text.as_bytes(), "subtype") {
+            Probe::Str(s) => s,
+            _ => String::new(),
         };
-        Ok(match subtype {
-            "event" | "" => StreamItem::Event(from_value(value).map_err(prefix("event"))?),
-            "like" => StreamItem::Like(from_value(value).map_err(prefix("like"))?),
-            "comment" => StreamItem::Comment(from_value(value).map_err(prefix("comment"))?),
-            _ => StreamItem::Other(value),
+        let wrong = |e: serde_json::Error| {
+            serde::de::Error::custom(format!("{e} (in a stream item of subtype {subtype})"))
+        };
+        Ok(match subtype.as_str() {
+            "event" | "" => StreamItem::Event(lenient::from_text(text).map_err(wrong)?),
+            "like" => StreamItem::Like(lenient::from_text(text).map_err(wrong)?),
+            "comment" => StreamItem::Comment(lenient::from_text(text).map_err(wrong)?),
+            _ => StreamItem::Other(serde_json::from_str(text).map_err(wrong)?),
         })
     }
 }
 
-/// An event: a post, a photo upload, an app event...
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Event {
-    /// Event id: the `skip` cursor.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub id: String,
-    /// `event`.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub subtype: String,
-    /// Type code, e.g. `5-24` (spec §7.2 lists them).
-    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
-    pub type_code: String,
-    /// Type name, e.g. `micropost`, `app_info2`.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub type_name: String,
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub time: u64,
-    /// Id of the event's thread: pass it to stream.comment / like / unlike.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub thread_id: String,
-    /// User checksum followed by the event id.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub huid: String,
-    /// The authors (several when the event is aggregated).
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub authors: Vec<User>,
-    /// The application that generated the event.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub generator: Option<Generator>,
-    /// Title (app events and shares).
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub title: String,
-    /// Text from the user.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub user_text: String,
-    /// Rich text.
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub text_media: Vec<Attachment>,
-    /// Attachments: images, music, links...
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub attachments: Vec<Attachment>,
-    /// Links under the event.
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub action_links: Vec<ActionLink>,
-    /// Comments allowed.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_commentable: bool,
-    /// Number of comments.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub comments_count: u64,
-    /// Likes allowed.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_likeable: bool,
-    /// Number of likes.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub likes_count: u64,
-    /// Liked by the caller.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_liked_by_me: bool,
-    /// Page of the event.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub click_url: Option<String>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// An event: a post, a photo upload, an app event...
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Event {
+        /// Event id: the `skip` cursor.
+        pub id: String => default(lenient::string),
+        /// `event`.
+        pub subtype: String => default(lenient::string),
+        /// Type code, e.g. `5-24` (spec §7.2 lists them).
+        pub type_code: String as "type" => default(lenient::string),
+        /// Type name, e.g. `micropost`, `app_info2`.
+        pub type_name: String => default(lenient::string),
+        /// Unix seconds.
+        pub time: u64 => default(lenient::u64_or_zero),
+        /// Id of the event's thread: pass it to stream.comment / like / unlike.
+        pub thread_id: String => default(lenient::string),
+        /// User checksum followed by the event id.
+        pub huid: String => default(lenient::string),
+        /// The authors (several when the event is aggregated).
+        pub authors: Vec<User> => default(lenient::list),
+        /// The application that generated the event.
+        pub generator: Option<Generator> => default(lenient::opt_object),
+        /// Title (app events and shares).
+        pub title: String => default(lenient::string),
+        /// Text from the user.
+        pub user_text: String => default(lenient::string),
+        /// Rich text.
+        pub text_media: Vec<Attachment> => default(lenient::list),
+        /// Attachments: images, music, links...
+        pub attachments: Vec<Attachment> => default(lenient::list),
+        /// Links under the event.
+        pub action_links: Vec<ActionLink> => default(lenient::list),
+        /// Comments allowed.
+        pub is_commentable: bool => default(de::flag),
+        /// Number of comments.
+        pub comments_count: u64 => default(lenient::u64_or_zero),
+        /// Likes allowed.
+        pub is_likeable: bool => default(de::flag),
+        /// Number of likes.
+        pub likes_count: u64 => default(lenient::u64_or_zero),
+        /// Liked by the caller.
+        pub is_liked_by_me: bool => default(de::flag),
+        /// Page of the event.
+        pub click_url: Option<String> => default(lenient::opt_nonempty),
+        ..extra
+    }
 }
 
 impl Event {
@@ -175,134 +160,104 @@ impl Event {
     }
 }
 
-/// The application behind an event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Generator {
-    /// Application id.
-    #[serde(default, deserialize_with = "de::opt_u64")]
-    pub app_id: Option<u64>,
-    /// Application name.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub title: String,
-    /// Icon URL.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub icon: Option<String>,
-    /// Canvas URL.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub url: Option<String>,
-    /// `application`.
-    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
-    pub kind: String,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// The application behind an event.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Generator {
+        /// Application id.
+        pub app_id: Option<u64> => default(de::opt_u64),
+        /// Application name.
+        pub title: String => default(lenient::string),
+        /// Icon URL.
+        pub icon: Option<String> => default(lenient::opt_nonempty),
+        /// Canvas URL.
+        pub url: Option<String> => default(lenient::opt_nonempty),
+        /// `application`.
+        pub kind: String as "type" => default(lenient::string),
+        ..extra
+    }
 }
 
-/// `{text, href}` under an event.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ActionLink {
-    /// Link text.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub text: String,
-    /// Target.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub href: String,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `{text, href}` under an event.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct ActionLink {
+        /// Link text.
+        pub text: String => default(lenient::string),
+        /// Target.
+        pub href: String => default(lenient::string),
+        ..extra
+    }
 }
 
-/// `subtype: "like"`: `{time, author, huid, subevent, id, ...}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct LikeWrapper {
-    /// Item id: the `skip` cursor.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub id: String,
-    /// `like`.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub subtype: String,
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub time: u64,
-    /// User checksum followed by the item id.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub huid: String,
-    /// Who liked.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub author: Option<User>,
-    /// The liked event; `None` when the caller may not see it.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub subevent: Option<Box<Event>>,
-    /// Comments allowed (0 for wrappers).
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_commentable: bool,
-    /// Likes allowed (0 for wrappers).
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_likeable: bool,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `subtype: "like"`: `{time, author, huid, subevent, id, ...}`.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct LikeWrapper {
+        /// Item id: the `skip` cursor.
+        pub id: String => default(lenient::string),
+        /// `like`.
+        pub subtype: String => default(lenient::string),
+        /// Unix seconds.
+        pub time: u64 => default(lenient::u64_or_zero),
+        /// User checksum followed by the item id.
+        pub huid: String => default(lenient::string),
+        /// Who liked.
+        pub author: Option<User> => default(lenient::opt_object),
+        /// The liked event; `None` when the caller may not see it.
+        pub subevent: Option<Box<Event>> => default(lenient::opt_object),
+        /// Comments allowed (0 for wrappers).
+        pub is_commentable: bool => default(de::flag),
+        /// Likes allowed (0 for wrappers).
+        pub is_likeable: bool => default(de::flag),
+        ..extra
+    }
 }
 
-/// `subtype: "comment"`: `{time, huid, subevent, comment, id, ...}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CommentWrapper {
-    /// Item id: the `skip` cursor.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub id: String,
-    /// `comment`.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub subtype: String,
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub time: u64,
-    /// User checksum followed by the item id.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub huid: String,
-    /// The commented event; `None` when the caller may not see it.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub subevent: Option<Box<Event>>,
-    /// The comment.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub comment: Option<Comment>,
-    /// Authors, when sent.
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub authors: Vec<User>,
-    /// Comments allowed (0 for wrappers).
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_commentable: bool,
-    /// Likes allowed (0 for wrappers).
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_likeable: bool,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// `subtype: "comment"`: `{time, huid, subevent, comment, id, ...}`.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct CommentWrapper {
+        /// Item id: the `skip` cursor.
+        pub id: String => default(lenient::string),
+        /// `comment`.
+        pub subtype: String => default(lenient::string),
+        /// Unix seconds.
+        pub time: u64 => default(lenient::u64_or_zero),
+        /// User checksum followed by the item id.
+        pub huid: String => default(lenient::string),
+        /// The commented event; `None` when the caller may not see it.
+        pub subevent: Option<Box<Event>> => default(lenient::opt_object),
+        /// The comment.
+        pub comment: Option<Comment> => default(lenient::opt_object),
+        /// Authors, when sent.
+        pub authors: Vec<User> => default(lenient::list),
+        /// Comments allowed (0 for wrappers).
+        pub is_commentable: bool => default(de::flag),
+        /// Likes allowed (0 for wrappers).
+        pub is_likeable: bool => default(de::flag),
+        ..extra
+    }
 }
 
-/// The comment of a [`CommentWrapper`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Comment {
-    /// Comment id.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub id: String,
-    /// The text.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub text: String,
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub time: u64,
-    /// Deleted since.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub is_deleted: bool,
-    /// Who commented.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub author: Option<User>,
-    /// Rich text (one object on the wire, or a list).
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub text_media: Vec<Attachment>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// The comment of a [`CommentWrapper`].
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Comment {
+        /// Comment id.
+        pub id: String => default(lenient::string),
+        /// The text.
+        pub text: String => default(lenient::string),
+        /// Unix seconds.
+        pub time: u64 => default(lenient::u64_or_zero),
+        /// Deleted since.
+        pub is_deleted: bool => default(de::flag),
+        /// Who commented.
+        pub author: Option<User> => default(lenient::opt_object),
+        /// Rich text (one object on the wire, or a list).
+        pub text_media: Vec<Attachment> => default(lenient::list),
+        ..extra
+    }
 }
 
 #[cfg(test)]

@@ -1,46 +1,35 @@
 //! Guestbook posts (spec §7.6: undocumented, modelled like an event).
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use super::{Attachment, User, lenient};
 
-/// A guestbook post, as guestbook.get gives it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GuestbookPost {
-    /// Post id.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub id: String,
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub time: u64,
-    /// Event type code, e.g. `3-7`.
-    #[serde(rename = "type", default, deserialize_with = "lenient::string")]
-    pub type_code: String,
-    /// Event type name, e.g. `guestbook`.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub type_name: String,
-    /// The writer (`author`).
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub author: Option<User>,
-    /// The writers, when sent as `authors` instead.
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub authors: Vec<User>,
-    /// Title.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub title: String,
-    /// Body.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub text: String,
-    /// Text from the user.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub user_text: String,
-    /// Rich content: text, images, links.
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub text_media: Vec<Attachment>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// A guestbook post, as guestbook.get gives it.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct GuestbookPost {
+        /// Post id.
+        pub id: String => default(lenient::string),
+        /// Unix seconds.
+        pub time: u64 => default(lenient::u64_or_zero),
+        /// Event type code, e.g. `3-7`.
+        pub type_code: String as "type" => default(lenient::string),
+        /// Event type name, e.g. `guestbook`.
+        pub type_name: String => default(lenient::string),
+        /// The writer (`author`).
+        pub author: Option<User> => default(lenient::opt_object),
+        /// The writers, when sent as `authors` instead.
+        pub authors: Vec<User> => default(lenient::list),
+        /// Title.
+        pub title: String => default(lenient::string),
+        /// Body.
+        pub text: String => default(lenient::string),
+        /// Text from the user.
+        pub user_text: String => default(lenient::string),
+        /// Rich content: text, images, links.
+        pub text_media: Vec<Attachment> => default(lenient::list),
+        ..extra
+    }
 }
 
 impl GuestbookPost {

@@ -1,7 +1,12 @@
 //! More lenient deserializers, built on [`de`](super::de): defaults instead of `Option`s,
-//! lists that may come as one object, and decoding from a `Value` with the inner path kept.
+//! lists that may come as one object (all in one pass), and decoding from a `Value` with the
+//! inner path kept (for items whose kind is told by a field, like a stream item's `subtype`).
 
-use serde::de::{DeserializeOwned, Error as _};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self as serde_de, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -22,40 +27,95 @@ pub(crate) fn u64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Err
     Ok(de::opt_u64(d)?.unwrap_or(0))
 }
 
-/// A list: absence and `null` give an empty list, a single object gives a list of one, and
-/// `null` items are skipped (an author the caller cannot see).
+/// A list: `null` gives an empty list, a single object gives a list of one, and `null`
+/// items are skipped (an author the caller cannot see).
 pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(i, v)| {
-                from_value::<T, serde_json::Error>(v)
-                    .map_err(|e| D::Error::custom(nest(&format!("[{i}]"), &e.to_string())))
-            })
-            .collect(),
-        Some(v @ Value::Object(_)) => Ok(vec![from_value(v)?]),
-        Some(other) => Err(D::Error::custom(format!("expected a list, found {other}"))),
+    struct ListVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list or an object")
+        }
+        fn visit_unit<E: serde_de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: serde_de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            while let Some(item) = seq.next_element::<Option<T>>()? {
+                out.extend(item);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map)).map(|one| vec![one])
+        }
     }
+    d.deserialize_any(ListVisitor(PhantomData))
 }
 
-/// An optional object: absence, `null` and an empty string give `None`.
+/// An optional object: `null` and an empty string give `None`.
 pub(crate) fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(v) => from_value(v).map(Some),
+    struct ObjectVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object, null or an empty string")
+        }
+        fn visit_unit<E: serde_de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde_de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_str<E: serde_de::Error>(self, v: &str) -> Result<Option<T>, E> {
+            if v.is_empty() {
+                Ok(None)
+            } else {
+                Err(E::invalid_type(serde_de::Unexpected::Str(v), &self))
+            }
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
     }
+    d.deserialize_any(ObjectVisitor(PhantomData))
+}
+
+/// Decodes the JSON `text` as `T` in one pass; only a failure is decoded again, to say
+/// where inside `text` it failed (``at `authors[1].uid`: ...``).
+pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(text).map_err(|first| {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Err(e) if !matches!(e.path().to_string().as_str(), "" | ".") => {
+                let path = e.path().to_string();
+                serde::de::Error::custom(nest(&path, &without_position(&e.into_inner())))
+            }
+            _ => first,
+        }
+    })
+}
+
+/// serde_json's message without its ` at line L column C` (relative to an inner text).
+fn without_position(e: &serde_json::Error) -> String {
+    let mut text = e.to_string();
+    if e.line() > 0
+        && let Some(at) = text.rfind(" at line ")
+    {
+        text.truncate(at);
+    }
+    text
 }
 
 /// Decodes `value` as `T`; a failure says where inside `value`, as

@@ -1,49 +1,40 @@
 //! Private messages: threads and messages (spec §7.6).
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use super::{User, de, lenient};
 
-/// A conversation, as messages.getThreadsList gives it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Thread {
-    /// Time of the newest message, unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub time: u64,
-    /// Has unread messages.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub unread: bool,
-    /// The other participant.
-    #[serde(default, deserialize_with = "lenient::opt_object")]
-    pub user: Option<User>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// A conversation, as messages.getThreadsList gives it.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Thread {
+        /// Time of the newest message, unix seconds.
+        pub time: u64 => default(lenient::u64_or_zero),
+        /// Has unread messages.
+        pub unread: bool => default(de::flag),
+        /// The other participant.
+        pub user: Option<User> => default(lenient::opt_object),
+        ..extra
+    }
 }
 
-/// A message, as messages.getThread gives it (newest first).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Message {
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub time: u64,
-    /// Direction, `0` or `1`; clients disagree on which is which (the emulator sends 1 for
-    /// messages the caller sent).
-    #[serde(rename = "type", default, deserialize_with = "lenient::u64_or_zero")]
-    pub kind: u64,
-    /// The message parts.
-    #[serde(default, deserialize_with = "lenient::list")]
-    pub message: Vec<MessagePart>,
-    /// The text, filtered by the platform.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub filtered_message: String,
-    /// Not read yet.
-    #[serde(default, deserialize_with = "de::flag")]
-    pub unread: bool,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// A message, as messages.getThread gives it (newest first).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Message {
+        /// Unix seconds.
+        pub time: u64 => default(lenient::u64_or_zero),
+        /// Direction, `0` or `1`; clients disagree on which is which (the emulator sends 1 for
+        /// messages the caller sent).
+        pub kind: u64 as "type" => default(lenient::u64_or_zero),
+        /// The message parts.
+        pub message: Vec<MessagePart> => default(lenient::list),
+        /// The text, filtered by the platform.
+        pub filtered_message: String => default(lenient::string),
+        /// Not read yet.
+        pub unread: bool => default(de::flag),
+        ..extra
+    }
 }
 
 impl Message {
@@ -61,15 +52,14 @@ impl Message {
     }
 }
 
-/// One part of a [`Message`]: `{content: "…"}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct MessagePart {
-    /// The text of the part.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub content: String,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// One part of a [`Message`]: `{content: "…"}`.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct MessagePart {
+        /// The text of the part.
+        pub content: String => default(lenient::string),
+        ..extra
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! serde types of spec §7, lenient where the platform is: numbers as strings, 0/1 flags,
 //! missing fields; unknown fields kept in `extra` so nothing is lost.
 
+#[macro_use]
+pub(crate) mod de;
 mod attachment;
 mod audio;
 mod counters;
-pub(crate) mod de;
 mod event;
 mod friend;
 mod guestbook;
@@ -25,4 +26,4 @@ pub use friend::Uid;
 pub use guestbook::GuestbookPost;
 pub use message::{Message, MessagePart, Thread};
 pub use photo::{Album, Photo};
-pub use user::User;
+pub use user::{GroupInfo, Location, Place, User};

@@ -1,87 +1,65 @@
 //! Photo albums and photos (spec §7.4, §7.5).
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use super::lenient;
 
-/// An album, as photos.getAlbums gives it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Album {
-    /// Album id, e.g. `_myphoto` (for `photos.get`).
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub aid: String,
-    /// Owner's uid (sent as a string).
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub owner: u64,
-    /// Title.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub title: String,
-    /// Description.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub description: String,
-    /// The cover photo's pid; `None` when the album has no cover (sent as `""`).
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub cover_pid: Option<String>,
-    /// Creation, unix seconds (sent as a string).
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub created: u64,
-    /// Last change, unix seconds (sent as a string).
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub updated: u64,
-    /// Number of photos.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub size: u64,
-    /// Access level (see photos.createAlbum).
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub privacy: u64,
-    /// Page of the album.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub link: Option<String>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// An album, as photos.getAlbums gives it.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Album {
+        /// Album id, e.g. `_myphoto` (for `photos.get`).
+        pub aid: String => default(lenient::string),
+        /// Owner's uid (sent as a string).
+        pub owner: u64 => default(lenient::u64_or_zero),
+        /// Title.
+        pub title: String => default(lenient::string),
+        /// Description.
+        pub description: String => default(lenient::string),
+        /// The cover photo's pid; `None` when the album has no cover (sent as `""`).
+        pub cover_pid: Option<String> => default(lenient::opt_nonempty),
+        /// Creation, unix seconds (sent as a string).
+        pub created: u64 => default(lenient::u64_or_zero),
+        /// Last change, unix seconds (sent as a string).
+        pub updated: u64 => default(lenient::u64_or_zero),
+        /// Number of photos.
+        pub size: u64 => default(lenient::u64_or_zero),
+        /// Access level (see photos.createAlbum).
+        pub privacy: u64 => default(lenient::u64_or_zero),
+        /// Page of the album.
+        pub link: Option<String> => default(lenient::opt_nonempty),
+        ..extra
+    }
 }
 
-/// A photo, as photos.get gives it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Photo {
-    /// Photo id within the album (a number in the docs; kept as text, like every id).
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub pid: String,
-    /// Album id.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub aid: String,
-    /// Owner's uid (sent as a string).
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub owner: u64,
-    /// Image, at most 480 px on the longest side.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub src: String,
-    /// Thumbnail, at most 120 px.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub src_small: Option<String>,
-    /// The original; absent when it is not larger than `src`.
-    #[serde(default, deserialize_with = "lenient::opt_nonempty")]
-    pub src_big: Option<String>,
-    /// Upload time, unix seconds.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub created: u64,
-    /// Width in pixels.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub width: u64,
-    /// Height in pixels.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub height: u64,
-    /// File size in bytes.
-    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
-    pub size: u64,
-    /// Title.
-    #[serde(default, deserialize_with = "lenient::string")]
-    pub title: String,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// A photo, as photos.get gives it.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+    pub struct Photo {
+        /// Photo id within the album (a number in the docs; kept as text, like every id).
+        pub pid: String => default(lenient::string),
+        /// Album id.
+        pub aid: String => default(lenient::string),
+        /// Owner's uid (sent as a string).
+        pub owner: u64 => default(lenient::u64_or_zero),
+        /// Image, at most 480 px on the longest side.
+        pub src: String => default(lenient::string),
+        /// Thumbnail, at most 120 px.
+        pub src_small: Option<String> => default(lenient::opt_nonempty),
+        /// The original; absent when it is not larger than `src`.
+        pub src_big: Option<String> => default(lenient::opt_nonempty),
+        /// Upload time, unix seconds.
+        pub created: u64 => default(lenient::u64_or_zero),
+        /// Width in pixels.
+        pub width: u64 => default(lenient::u64_or_zero),
+        /// Height in pixels.
+        pub height: u64 => default(lenient::u64_or_zero),
+        /// File size in bytes.
+        pub size: u64 => default(lenient::u64_or_zero),
+        /// Title.
+        pub title: String => default(lenient::string),
+        ..extra
+    }
 }
 
 #[cfg(test)]

@@ -22,9 +22,11 @@
 //! [`PaginationError::Repeated`]: crate::PaginationError::Repeated
 
 mod guard;
+mod page;
 mod walk;
 
 use std::collections::VecDeque;
+use std::ops::Range;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -37,6 +39,7 @@ use crate::client::Api;
 use crate::error::{Cause, Error, PaginationError, Result};
 use crate::method::Paginated;
 use crate::params::{IntoParams, ParamValue};
+use page::RawPage;
 use walk::Walk;
 
 /// Page size asked for when the user sets none: the emulator's cap; the platform's is
@@ -78,13 +81,16 @@ pub struct Checkpoint {
 ///
 /// Configure it before the first poll ([`page_size`](Self::page_size),
 /// [`max_items`](Self::max_items), [`resume`](Self::resume)); read
-/// [`checkpoint`](Self::checkpoint) at any moment. See the [module docs](self) for what
-/// ends a walk.
+/// [`checkpoint`](Self::checkpoint) at any moment. A walk ends at an empty or short page,
+/// at `max_items`, or with an error ([`PaginationError`](crate::PaginationError) when the
+/// platform repeats items, does not advance or sends items without a usable id).
 #[derive(Debug)]
 pub struct Items<T> {
     walk: Walk,
-    buffer: VecDeque<(Value, Cursor)>,
-    convert: fn(Value) -> serde_json::Result<T>,
+    /// The page being handed out, and its items not yet handed out.
+    page: Option<RawPage>,
+    buffer: VecDeque<(Range<usize>, Cursor)>,
+    convert: fn(&[u8]) -> serde_json::Result<T>,
 }
 
 // The items are never pinned: only the boxed request future is, and a box is `Unpin`.
@@ -104,8 +110,9 @@ impl<T: DeserializeOwned> Items<T> {
     fn new(walk: Walk) -> Self {
         Items {
             walk,
+            page: None,
             buffer: VecDeque::new(),
-            convert: serde_json::from_value,
+            convert: decode_item::<T>,
         }
     }
 }
@@ -151,8 +158,8 @@ impl<T> Stream for Items<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some((value, cursor)) = this.buffer.pop_front() {
-                return Poll::Ready(Some(match (this.convert)(value) {
+            if let (Some(page), Some((range, cursor))) = (&this.page, this.buffer.pop_front()) {
+                return Poll::Ready(Some(match (this.convert)(page.item(&range)) {
                     Ok(item) => {
                         this.walk.checkpoint.cursor = cursor;
                         this.walk.checkpoint.items += 1;
@@ -163,7 +170,7 @@ impl<T> Stream for Items<T> {
                         // the item that could not be decoded.
                         this.buffer.clear();
                         this.walk.stop();
-                        Err(item_error(e))
+                        Err(this.walk.redact(item_error(e)))
                     }
                 }));
             }
@@ -171,7 +178,16 @@ impl<T> Stream for Items<T> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(page))) => this.buffer = page.into(),
+                Poll::Ready(Some(Ok(checked))) => {
+                    this.buffer = checked
+                        .page
+                        .items
+                        .iter()
+                        .cloned()
+                        .zip(checked.cursors)
+                        .collect();
+                    this.page = Some(checked.page);
+                }
             }
         }
     }
@@ -195,24 +211,34 @@ impl<T> Stream for Pages<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let items = &mut self.get_mut().items;
-        let page: Vec<(Value, Cursor)> = if items.buffer.is_empty() {
+        if items.buffer.is_empty() {
             match items.walk.poll_page(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(page))) => page,
+                Poll::Ready(Some(Ok(checked))) => {
+                    items.buffer = checked
+                        .page
+                        .items
+                        .iter()
+                        .cloned()
+                        .zip(checked.cursors)
+                        .collect();
+                    items.page = Some(checked.page);
+                }
             }
-        } else {
-            items.buffer.drain(..).collect()
+        }
+        let Some(page) = &items.page else {
+            return Poll::Ready(None);
         };
-        let mut out = Vec::with_capacity(page.len());
+        let mut out = Vec::with_capacity(items.buffer.len());
         let mut last = None;
-        for (value, cursor) in page {
-            match (items.convert)(value) {
+        for (range, cursor) in items.buffer.drain(..) {
+            match (items.convert)(page.item(&range)) {
                 Ok(item) => out.push(item),
                 Err(e) => {
                     items.walk.stop();
-                    return Poll::Ready(Some(Err(item_error(e))));
+                    return Poll::Ready(Some(Err(items.walk.redact(item_error(e)))));
                 }
             }
             last = Some(cursor);
@@ -223,6 +249,10 @@ impl<T> Stream for Pages<T> {
         }
         Poll::Ready(Some(Ok(out)))
     }
+}
+
+fn decode_item<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice(bytes)
 }
 
 fn item_error(e: serde_json::Error) -> Error {

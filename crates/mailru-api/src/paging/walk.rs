@@ -6,22 +6,23 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use serde_json::Value;
+use bytes::Bytes;
 
 use super::guard::{Recent, WINDOW, hash_of};
+use super::page::RawPage;
 use super::{Checkpoint, Cursor, DEFAULT_PAGE_SIZE};
 use crate::catalog::{ItemKey, MethodInfo, Paging, paginated_names};
 use crate::client::Api;
 use crate::dispatch::Target;
-use crate::envelope::decode;
 use crate::error::{Error, PaginationError, Result};
+use crate::json::{Probe, probe};
 use crate::request::CallRequest;
 use crate::text::{body_start, sanitize};
 
 /// Most recent pages remembered for methods whose items have no key.
 const PAGE_WINDOW: usize = 16;
 
-type PageFuture = Pin<Box<dyn Future<Output = Result<Value>> + Send>>;
+type PageFuture = Pin<Box<dyn Future<Output = Result<Bytes>> + Send>>;
 
 /// What every page of a walk shares.
 #[derive(Debug)]
@@ -32,8 +33,12 @@ struct Spec {
     params: Vec<(String, String)>,
 }
 
-/// A page accepted by the checks: each item with the cursor just after it.
-pub(crate) type CheckedPage = Vec<(Value, Cursor)>;
+/// A page accepted by the checks, and the cursor just after each of its items.
+#[derive(Debug)]
+pub(crate) struct CheckedPage {
+    pub(crate) page: RawPage,
+    pub(crate) cursors: Vec<Cursor>,
+}
 
 /// The state of a walk.
 pub(crate) struct Walk {
@@ -186,22 +191,29 @@ impl Walk {
         let requested = self.in_flight.take().map(|(_, c)| c).unwrap_or_default();
         let checked = answer.and_then(|page| self.check(page, &requested));
         match checked {
-            Ok(page) if page.is_empty() => {
+            Ok(checked) if checked.cursors.is_empty() => {
                 self.done = true;
                 Poll::Ready(None)
             }
-            Ok(mut page) => {
+            Ok(mut checked) => {
                 if let Some(max) = self.max_items {
                     let room = max.saturating_sub(self.checkpoint.items);
-                    page.truncate(usize::try_from(room).unwrap_or(usize::MAX));
+                    let room = usize::try_from(room).unwrap_or(usize::MAX);
+                    checked.page.items.truncate(room);
+                    checked.cursors.truncate(room);
                 }
-                Poll::Ready(Some(Ok(page)))
+                Poll::Ready(Some(Ok(checked)))
             }
             Err(e) => {
                 self.done = true;
-                Poll::Ready(Some(Err(e)))
+                Poll::Ready(Some(Err(self.api.redact(e))))
             }
         }
+    }
+
+    /// `error` without the tokens the walk's client sent.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        self.api.redact(error)
     }
 
     /// The request of the page at `cursor`: the user's parameters plus the walk's.
@@ -222,54 +234,62 @@ impl Walk {
         }
         Box::pin(async move {
             let target = Target::of(&spec.info);
+            let params = params
+                .into_iter()
+                .map(|(k, v)| (std::borrow::Cow::Owned(k), v))
+                .collect();
             let call = CallRequest::new(&spec.method, params, Vec::new(), target.post)?;
             let resp = api.dispatch(&call, &target).await.into_result()?;
-            decode::<Value>(&resp.body)
+            Ok(resp.body)
         })
     }
 
     /// Accepts a page only if it is an array of new items that move the cursor on.
-    fn check(&mut self, page: Value, requested: &Cursor) -> Result<CheckedPage> {
+    fn check(&mut self, body: Bytes, requested: &Cursor) -> Result<CheckedPage> {
         let method = || sanitize(&self.spec.method);
-        let Value::Array(items) = page else {
+        let Some(page) = RawPage::parse(body.clone()) else {
             return Err(PaginationError::NotAnArray {
                 method: method(),
-                body_start: body_start(page.to_string().as_bytes()),
+                body_start: body_start(&body),
             }
             .into());
         };
-        if items.is_empty() {
-            return Ok(Vec::new());
+        if page.items.is_empty() {
+            return Ok(CheckedPage {
+                page,
+                cursors: Vec::new(),
+            });
         }
         let cursors = match self.spec.info.paging {
-            Paging::Skip => self.skip_cursors(&items, requested)?,
+            Paging::Skip => self.skip_cursors(&page, requested)?,
             Paging::Offset { .. } | Paging::None => {
                 let base = match requested {
                     Cursor::Offset(n) => *n,
                     _ => 0,
                 };
-                (1..=items.len() as u64)
+                (1..=page.items.len() as u64)
                     .map(|i| Cursor::Offset(base + i))
                     .collect()
             }
         };
-        self.remember(&items)?;
-        Ok(items.into_iter().zip(cursors).collect())
+        self.remember(&page)?;
+        Ok(CheckedPage { page, cursors })
     }
 
     /// The cursor after each item of a skip page: its id, which must be a non-empty
     /// string, and the last of which must differ from the cursor just used.
-    fn skip_cursors(&self, items: &[Value], requested: &Cursor) -> Result<Vec<Cursor>> {
-        let mut cursors = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            match item.get("id") {
-                Some(Value::String(id)) if !id.is_empty() => cursors.push(Cursor::Skip(id.clone())),
+    fn skip_cursors(&self, page: &RawPage, requested: &Cursor) -> Result<Vec<Cursor>> {
+        let mut cursors = Vec::with_capacity(page.items.len());
+        for (index, range) in page.items.iter().enumerate() {
+            match probe(page.item(range), "id") {
+                Probe::Str(id) if !id.is_empty() && page.item(range).first() == Some(&b'{') => {
+                    cursors.push(Cursor::Skip(id));
+                }
                 other => {
                     return Err(PaginationError::NoItemId {
                         method: sanitize(&self.spec.method),
                         index,
-                        found: other
-                            .map_or_else(|| "no `id`".to_owned(), |v| sanitize(&v.to_string())),
+                        found: sanitize(&other.to_string()),
                     }
                     .into());
                 }
@@ -289,11 +309,15 @@ impl Walk {
 
     /// Notes the page's items (or the page itself, for items without a key); an item or
     /// page seen recently is an error.
-    fn remember(&mut self, items: &[Value]) -> Result<()> {
+    fn remember(&mut self, page: &RawPage) -> Result<()> {
         let mut keyless = false;
-        for item in items {
+        for range in &page.items {
             let key = match self.spec.info.item_key {
-                ItemKey::Field(path) => item_key(item, path),
+                ItemKey::Field(path) => match probe(page.item(range), path) {
+                    Probe::Str(s) if !s.is_empty() => Some(s),
+                    Probe::Num(n) => Some(n),
+                    _ => None,
+                },
                 ItemKey::None => None,
             };
             let Some(key) = key else {
@@ -311,7 +335,8 @@ impl Walk {
             self.keys.insert(hash);
         }
         if keyless {
-            let print = hash_of(&Value::Array(items.to_vec()).to_string());
+            let items: Vec<&[u8]> = page.items.iter().map(|r| page.item(r)).collect();
+            let print = hash_of(&items);
             if self.pages.contains(print) {
                 return Err(PaginationError::Repeated {
                     method: sanitize(&self.spec.method),
@@ -322,40 +347,5 @@ impl Walk {
             self.pages.insert(print);
         }
         Ok(())
-    }
-}
-
-/// The key of an item: a bare string or number is its own key; an object's is the value
-/// at the dotted `path` (a string or a number).
-fn item_key(item: &Value, path: &str) -> Option<String> {
-    let scalar = |v: &Value| match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    if !item.is_object() {
-        return scalar(item);
-    }
-    let mut at = item;
-    for part in path.split('.') {
-        at = at.get(part)?;
-    }
-    scalar(at)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn keys_of_scalars_and_nested_fields() {
-        assert_eq!(item_key(&json!("15"), "uid").as_deref(), Some("15"));
-        assert_eq!(
-            item_key(&json!({"user": {"uid": 7}}), "user.uid").as_deref(),
-            Some("7")
-        );
-        assert_eq!(item_key(&json!({"uid": null}), "uid"), None);
-        assert_eq!(item_key(&json!(null), "uid"), None);
     }
 }

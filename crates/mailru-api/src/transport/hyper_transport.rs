@@ -1,6 +1,8 @@
-//! The default transport: a pooled hyper-util client over hyper-rustls (ring, webpki roots,
-//! HTTP/1.1 and HTTP/2), proxies from the environment, a connect timeout and a body cap.
+//! The default transport: a pooled hyper-util client over hyper-rustls (ring, webpki roots
+//! plus any the user trusts, HTTP/1.1 and HTTP/2), proxies from the environment (loopback
+//! exempt), a connect timeout, a cap on requests in flight and a body cap.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -9,9 +11,11 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tokio::sync::Semaphore;
 
 use super::proxy::{ProxyChoice, ProxyConnector, ProxyFailed};
+use super::tls::ExtraRoots;
 use super::{HttpRequest, HttpResponse, Transport};
 use crate::error::{Cause, Error, TransportKind};
 
@@ -19,12 +23,19 @@ use crate::error::{Cause, Error, TransportKind};
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default cap of a response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+/// Default cap of the requests one transport has in flight at once.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+/// Default time an idle pooled connection is kept.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// The default [`Transport`]. Cheap to clone; clones share the connection pool.
+/// The default [`Transport`]. Cheap to clone; clones share the connection pool and the
+/// cap on requests in flight.
 #[derive(Clone, Debug)]
 pub struct HyperTransport {
     client: Client<HttpsConnector<ProxyConnector>, Full<Bytes>>,
     max_response_bytes: usize,
+    /// One permit per request in flight, held until its body is read.
+    in_flight: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for ProxyConnector {
@@ -40,6 +51,8 @@ pub struct HyperTransportBuilder {
     max_response_bytes: usize,
     proxy: ProxyChoice,
     pool_idle_timeout: Duration,
+    max_in_flight: usize,
+    roots: ExtraRoots,
 }
 
 impl Default for HyperTransportBuilder {
@@ -48,7 +61,9 @@ impl Default for HyperTransportBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             proxy: ProxyChoice::FromEnv,
-            pool_idle_timeout: Duration::from_secs(90),
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            roots: ExtraRoots::default(),
         }
     }
 }
@@ -61,7 +76,7 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Largest response body read (default 32 MiB); larger is [`Error::TooLarge`].
+    /// Largest response body read (default 32 MiB); larger is a [`TransportKind::TooLarge`](crate::TransportKind::TooLarge) transport error.
     #[must_use]
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
@@ -69,7 +84,9 @@ impl HyperTransportBuilder {
     }
 
     /// Whether to honour `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` (the
-    /// default); `false` connects directly.
+    /// default); `false` connects directly. Loopback destinations (`127.0.0.0/8`, `::1`,
+    /// `localhost`) never go through a proxy from the environment: it could not reach
+    /// them.
     #[must_use]
     pub fn proxy_from_env(mut self, yes: bool) -> Self {
         self.proxy = if yes {
@@ -81,18 +98,52 @@ impl HyperTransportBuilder {
     }
 
     /// Sends every request through this HTTP proxy (`http://[user:pass@]host:port`),
-    /// tunnelling with `CONNECT`, whatever the environment says.
+    /// tunnelling with `CONNECT`, whatever the environment says; loopback destinations
+    /// too.
     #[must_use]
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = ProxyChoice::Fixed(url.into());
         self
     }
 
-    /// How long an idle pooled connection is kept (default 90 s).
+    /// How long an idle pooled connection is kept before it is closed (default 90 s).
     #[must_use]
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = timeout;
         self
+    }
+
+    /// Most requests in flight at once through this transport and its clones (default
+    /// 256, at least 1); more wait for a turn, and the wait counts toward the caller's
+    /// attempt timeout. This bounds the connections (and file descriptors) one client
+    /// holds, however many calls run concurrently; idle pooled connections are capped
+    /// at the same number.
+    #[must_use]
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = requests.clamp(1, Semaphore::MAX_PERMITS);
+        self
+    }
+
+    /// Trusts this root certificate (DER) besides Mozilla's roots (webpki-roots): for
+    /// a corporate TLS-inspecting proxy, or a test server with its own certificate
+    /// authority.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when `der` is not a certificate usable as a root.
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Result<Self, Error> {
+        self.roots.add_der(der.into())?;
+        Ok(self)
+    }
+
+    /// Trusts every certificate of a PEM text (`-----BEGIN CERTIFICATE-----` sections;
+    /// other sections are ignored) besides Mozilla's roots.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the text has no certificate, or one that is not
+    /// usable as a root (then none of them is added).
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.roots.add_pem(pem.as_ref())?;
+        Ok(self)
     }
 
     /// Builds the transport. Must run inside a tokio runtime when used.
@@ -103,17 +154,22 @@ impl HyperTransportBuilder {
         // hyper-rustls decides per URI whether to add TLS.
         http.enforce_http(false);
         let connector = HttpsConnectorBuilder::new()
-            .with_webpki_roots()
+            .with_tls_config(self.roots.client_config())
             .https_or_http()
             .enable_http1()
             .enable_http2()
             .wrap_connector(ProxyConnector::new(http, &self.proxy));
         let client = Client::builder(TokioExecutor::new())
+            // Without a timer the pool never closes idle connections: it only refuses to
+            // reuse expired ones, and their sockets stay open until the next checkout.
+            .pool_timer(TokioTimer::new())
             .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.max_in_flight)
             .build(connector);
         HyperTransport {
             client,
             max_response_bytes: self.max_response_bytes,
+            in_flight: Arc::new(Semaphore::new(self.max_in_flight)),
         }
     }
 }
@@ -136,33 +192,52 @@ impl Default for HyperTransport {
     }
 }
 
-/// In which phase a hyper client error happened: the connector's errors are connect,
-/// TLS or proxy failures (told apart by the types in the chain), the rest happened while
-/// sending the request or waiting for the response head.
-fn classify(err: &hyper_util::client::legacy::Error) -> TransportKind {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    let mut kind = if err.is_connect() {
+/// The transport error of a hyper client error. The connector's errors are connect, TLS
+/// or proxy failures (told apart by the types in the chain), the rest happened while
+/// sending the request or waiting for the response head. A TLS failure's cause is the
+/// rustls error itself (hyper-rustls hides it inside an `io::Error`, whose `source()`
+/// skips it), so `source()` leads straight to it.
+fn transport_error(err: hyper_util::client::legacy::Error) -> Error {
+    match classify(&err) {
+        (TransportKind::Tls, Some(tls)) => Error::transport(TransportKind::Tls, tls),
+        (kind, _) => Error::transport(kind, err),
+    }
+}
+
+fn classify(err: &hyper_util::client::legacy::Error) -> (TransportKind, Option<rustls::Error>) {
+    let kind = if err.is_connect() {
         TransportKind::Connect
     } else {
         TransportKind::Send
     };
-    while let Some(e) = next {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    // Bounded: a chain is short, but a cyclic `source()` must not hang the client.
+    for _ in 0..32 {
+        let Some(e) = next else { break };
         if e.is::<ProxyFailed>() {
-            return TransportKind::Proxy;
+            return (TransportKind::Proxy, None);
         }
-        if e.is::<rustls::Error>() {
-            return TransportKind::Tls;
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return (TransportKind::Tls, Some(tls.clone()));
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
-        {
-            kind = TransportKind::Tls;
-        }
-        next = e.source();
+        next = inner(e);
     }
-    kind
+    (kind, None)
+}
+
+/// The next error of a chain. An `io::Error` wrapping another error is looked into: its
+/// `source()` is the wrapped error's source, skipping the wrapped error itself (and
+/// hyper-rustls wraps its rustls error in two of them).
+fn inner<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    if let Some(io) = e.downcast_ref::<std::io::Error>()
+        && let Some(wrapped) = io.get_ref()
+    {
+        let wrapped: &(dyn std::error::Error + 'static) = wrapped;
+        return Some(wrapped);
+    }
+    e.source()
 }
 
 #[async_trait]
@@ -177,11 +252,17 @@ impl Transport for HyperTransport {
         let req = builder
             .body(Full::new(request.body))
             .map_err(|e| Error::invalid_because("cannot build the HTTP request", e))?;
-        let resp = self
-            .client
-            .request(req)
+        // Held until the body is read: the connection is busy until then.
+        let _permit = self
+            .in_flight
+            .acquire()
             .await
-            .map_err(|e| Error::transport(classify(&e), e))?;
+            .map_err(|e| Error::Transport {
+                // Never closed; should it be, the request cannot be sent.
+                kind: TransportKind::Other,
+                source: Some(Cause::new(e)),
+            })?;
+        let resp = self.client.request(req).await.map_err(transport_error)?;
         let (parts, body) = resp.into_parts();
         let limit = self.max_response_bytes;
         let body = Limited::new(body, limit)

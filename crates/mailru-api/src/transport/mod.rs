@@ -3,6 +3,7 @@
 
 mod hyper_transport;
 mod proxy;
+mod tls;
 
 use std::fmt;
 
@@ -81,7 +82,8 @@ impl fmt::Debug for HttpResponse {
 /// ```
 #[async_trait]
 pub trait Transport: Send + Sync + fmt::Debug {
-    /// Sends `request`. Errors are [`Error::Transport`], [`Error::TooLarge`] or
+    /// Sends `request`. Errors are [`Error::Transport`] (with
+    /// [`TransportKind::TooLarge`](crate::TransportKind::TooLarge) for a body over the cap) or
     /// [`Error::Timeout`]; HTTP error statuses are responses, not errors.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error>;
 }
