@@ -15,6 +15,7 @@ use crate::hosts::{Host, Origins};
 use crate::log::RequestLog;
 use crate::server::{self, Shared};
 use crate::state::State;
+use crate::world::{World, load};
 
 /// Configures and starts an emulator.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +23,7 @@ pub struct EmulatorBuilder {
     config: Config,
     port: u16,
     separate_hosts: bool,
+    world: Option<World>,
 }
 
 /// A `Config` field setter.
@@ -37,6 +39,24 @@ macro_rules! setter {
 }
 
 impl EmulatorBuilder {
+    /// Serve `world` instead of the generated one: its seed replaces [`seed`](Self::seed),
+    /// and the sizes of generated data (`users`, `community_events`, ...) do not apply.
+    /// [`start`](Self::start) checks it.
+    #[must_use]
+    pub fn world(mut self, world: World) -> Self {
+        self.world = Some(world);
+        self
+    }
+
+    /// The world this builder serves: the one given to [`world`](Self::world), else the
+    /// one its configuration generates ([`World::seeded_with`]).
+    pub fn world_snapshot(&self) -> World {
+        match &self.world {
+            Some(w) => w.clone(),
+            None => World::seeded_with(&self.config),
+        }
+    }
+
     /// Seed of the generated data (default 1).
     #[must_use]
     pub fn seed(mut self, seed: u64) -> Self {
@@ -67,6 +87,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Number of generated events of each ordinary user, at most; at most [`MAX_EVENTS`]
+    /// (larger values are clamped).
+    #[must_use]
+    pub fn events_per_user(mut self, events: u32) -> Self {
+        self.config.events_per_user = events.min(MAX_EVENTS);
+        self
+    }
+
     /// Largest page of offset and skip methods.
     #[must_use]
     pub fn page_cap(mut self, cap: usize) -> Self {
@@ -91,6 +119,18 @@ impl EmulatorBuilder {
         self
     }
 
+    setter!(
+        /// Number of generated users besides the named accounts ([`Config::users`]).
+        users: usize
+    );
+    setter!(
+        /// Friends of the demo user ([`Config::demo_friends`]).
+        demo_friends: usize
+    );
+    setter!(
+        /// Most uids of one `users.getInfo` call ([`Config::uids_cap`]).
+        uids_cap: usize
+    );
     setter!(
         /// Largest request body ([`Config::max_body_bytes`]).
         max_body_bytes: usize
@@ -147,8 +187,18 @@ impl EmulatorBuilder {
     /// Builds the world and starts serving on the current tokio runtime.
     ///
     /// # Errors
-    /// When a port cannot be bound.
+    /// When a port cannot be bound, or the world does not hold together: an
+    /// [`io::ErrorKind::InvalidData`] error whose inner error is the
+    /// [`WorldError`](crate::WorldError) naming the entry.
     pub async fn start(self) -> io::Result<EmulatorHandle> {
+        let mut config = self.config;
+        config.community_events = config.community_events.min(MAX_EVENTS);
+        // The world first: a broken one binds no port.
+        let state = match self.world {
+            Some(world) => load::state(world, &config)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?,
+            None => State::new(config.clone()),
+        };
         let bind = |port: u16| TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
         let appsmail = bind(self.port).await?;
         let addr = appsmail.local_addr()?;
@@ -169,8 +219,6 @@ impl EmulatorBuilder {
         } else {
             (vec![(appsmail, Host::All)], Origins::single(&main_origin))
         };
-        let mut config = self.config;
-        config.community_events = config.community_events.min(MAX_EVENTS);
         let shared = Arc::new(Shared {
             limits: Limits::of(&config),
             conns: Conns::new(
@@ -183,8 +231,9 @@ impl EmulatorBuilder {
                 config.log_max_bytes,
             )),
             faults: Default::default(),
+            stubs: Default::default(),
             origins,
-            state: RwLock::new(State::new(config)),
+            state: RwLock::new(state),
         });
         let (shutdown, rx) = watch::channel(false);
         let tasks = listeners

@@ -1,4 +1,5 @@
-//! The control API under `/_emulator/`: fault injection, token expiry, the request log.
+//! The control API under `/_emulator/`: fault injection, stubs, users, events and
+//! sessions added at run time, token expiry, the request log.
 //! Requests here are neither logged nor subject to faults.
 //!
 //! It listens on loopback, where any web page the user opens can reach it, so it refuses
@@ -13,6 +14,9 @@ use serde_json::{Value, json};
 use crate::faults::{Fault, RandomFaults};
 use crate::http::{self, Body, Incoming};
 use crate::server::{Shared, lock, write};
+use crate::state::now;
+use crate::stubs::Stub;
+use crate::world::{self, load};
 
 #[derive(Deserialize)]
 struct TokenBody {
@@ -65,6 +69,10 @@ fn takes_json(method: &Method, path: &str) -> bool {
             path,
             "/faults"
                 | "/faults/random"
+                | "/stubs"
+                | "/users"
+                | "/events"
+                | "/sessions"
                 | "/tokens/expire"
                 | "/tokens/revoke"
                 | "/consent"
@@ -122,6 +130,30 @@ pub(crate) fn handle(shared: &Shared, own_origin: &str, req: &Incoming) -> Respo
         (&Method::POST, "/faults/random") => parse::<Option<RandomFaults>>(req).map(|r| {
             shared.faults.set_random(r);
             ok(json!({"random": true}))
+        }),
+        (&Method::POST, "/stubs") => parse::<Stub>(req).and_then(|stub| {
+            shared.stubs.add(stub).map_err(|e| e.to_string())?;
+            Ok(ok(json!({"armed": true})))
+        }),
+        (&Method::DELETE, "/stubs") => {
+            shared.stubs.clear();
+            Ok(ok(json!({"cleared": true})))
+        }
+        (&Method::POST, "/users") => parse::<world::User>(req).and_then(|user| {
+            load::add_user(&mut write(&shared.state), &user).map_err(|e| e.to_string())?;
+            Ok(ok(json!({"uid": user.uid.to_string()})))
+        }),
+        (&Method::POST, "/events") => parse::<world::Event>(req).and_then(|event| {
+            let label = format!("event (author {})", event.author);
+            let id = load::add_event(&mut write(&shared.state), &label, &event, now())
+                .map_err(|e| e.to_string())?;
+            Ok(ok(json!({"id": id})))
+        }),
+        (&Method::POST, "/sessions") => parse::<world::Session>(req).and_then(|session| {
+            let label = format!("session (app {}, uid {})", session.app_id, session.uid);
+            load::add_session(&mut write(&shared.state), &label, &session)
+                .map_err(|e| e.to_string())?;
+            Ok(ok(json!({"added": true})))
         }),
         (&Method::POST, "/tokens/expire") => parse::<TokenBody>(req).map(|b| {
             let n = write(&shared.state).expire(b.token.as_deref());

@@ -15,6 +15,8 @@ use crate::form;
 use crate::rest;
 use crate::server::refusal;
 use crate::state::State;
+use crate::stubs::StubSet;
+use crate::world::{World, WorldError, load};
 
 /// What the emulator makes of a request before any handler sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,7 @@ pub struct RestAnswer {
 #[derive(Debug)]
 pub struct RestTarget {
     state: State,
+    stubs: StubSet,
 }
 
 impl Default for RestTarget {
@@ -125,12 +128,24 @@ impl RestTarget {
     pub fn new(config: Config) -> Self {
         RestTarget {
             state: State::new(config),
+            stubs: StubSet::default(),
         }
+    }
+
+    /// A platform of `world` with the limits of `config`.
+    ///
+    /// # Errors
+    /// When the world does not hold together.
+    pub fn with_world(world: World, config: &Config) -> Result<Self, WorldError> {
+        Ok(RestTarget {
+            state: load::state(world, config)?,
+            stubs: StubSet::default(),
+        })
     }
 
     /// `/platform/api` with these (already parsed) parameters and no files.
     pub fn dispatch(&mut self, params: &[(String, String)]) -> RestAnswer {
-        match rest::call_mut(&mut self.state, params, &[]) {
+        match rest::call_mut(&mut self.state, &self.stubs, params, &[]) {
             Ok(body) => RestAnswer {
                 status: 200,
                 body: body.as_str().to_owned(),
@@ -148,7 +163,7 @@ impl RestTarget {
 impl RestTarget {
     /// The body `/platform/api` answers, without copying it: the REST path minus HTTP.
     pub fn dispatch_body(&mut self, params: &[(String, String)]) -> Vec<u8> {
-        match rest::call_mut(&mut self.state, params, &[]) {
+        match rest::call_mut(&mut self.state, &self.stubs, params, &[]) {
             Ok(body) => body.0,
             Err(err) => err.envelope().to_string().into_bytes(),
         }

@@ -28,7 +28,9 @@ mod rng;
 mod seed;
 mod server;
 mod state;
+mod stubs;
 mod tokens;
+pub mod world;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,8 +43,11 @@ pub use config::{Config, MAX_EVENTS};
 pub use faults::{Fault, FaultKind, RandomFaults};
 pub use hosts::Origins;
 pub use log::{LoggedRequest, MASK, TRUNCATED};
+pub use stubs::{MAX_STUB_PARAMS, MAX_STUBS, Stub, StubAnswer, StubError};
+pub use world::{World, WorldError};
 
 use server::{Shared, lock, write};
+use world::load;
 
 /// Entry point: `Emulator::builder()`.
 #[derive(Debug)]
@@ -151,6 +156,48 @@ impl EmulatorHandle {
     /// Uninstalls an app for a user: their tokens then get error 105.
     pub fn uninstall(&self, app_id: u64, uid: u64) -> bool {
         write(&self.shared.state).uninstall(app_id, uid)
+    }
+
+    /// Adds a user (with friendships both ways) while the emulator runs.
+    ///
+    /// # Errors
+    /// The user does not fit the world (a uid or e-mail taken, a friend that does not
+    /// exist, ...); nothing changes then.
+    pub fn add_user(&self, user: world::User) -> Result<(), WorldError> {
+        load::add_user(&mut write(&self.shared.state), &user)
+    }
+
+    /// Adds an event to its author's stream (newest of the author); its event id.
+    ///
+    /// # Errors
+    /// An unknown author or app, an event without text, a time before the author's
+    /// newest event.
+    pub fn add_event(&self, event: world::Event) -> Result<String, WorldError> {
+        let label = format!("event (author {})", event.author);
+        load::add_event(&mut write(&self.shared.state), &label, &event, state::now())
+    }
+
+    /// Adds an access token (installing its app for its owner with its scope).
+    ///
+    /// # Errors
+    /// A token already known, an unknown app or user, an unknown privilege.
+    pub fn add_session(&self, session: world::Session) -> Result<(), WorldError> {
+        let label = format!("session (app {}, uid {})", session.app_id, session.uid);
+        load::add_session(&mut write(&self.shared.state), &label, &session)
+    }
+
+    /// Arms a stub: calls of its method (with its parameters) that pass the platform's
+    /// checks get its answer, `times` times or always. The newest matching stub answers.
+    ///
+    /// # Errors
+    /// An unknown method, too many parameters, `times` 0, or [`MAX_STUBS`] armed.
+    pub fn add_stub(&self, stub: Stub) -> Result<(), StubError> {
+        self.shared.stubs.add(stub)
+    }
+
+    /// Removes every stub.
+    pub fn clear_stubs(&self) {
+        self.shared.stubs.clear();
     }
 
     /// The requests received so far (the newest ones, within

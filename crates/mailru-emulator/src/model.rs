@@ -61,7 +61,10 @@ pub(crate) struct App {
     pub secret_key: Option<String>,
     /// In development only its author may authorize it ("Авторизация запрещена").
     pub in_development: bool,
+    /// The developer; 0 for none.
     pub author: u64,
+    /// Who else may authorize it in development.
+    pub testers: HashSet<u64>,
 }
 
 #[derive(Debug, Clone)]

@@ -222,11 +222,12 @@ fn person(
     }
 }
 
-fn add(w: &mut World, user: User) {
+/// Adds a user or community to the indexes (e-mails in lower case: logins are).
+pub(crate) fn add(w: &mut World, user: User) {
     let i = w.users.len();
     w.by_uid.insert(user.uid, i);
     if let Some(email) = &user.email {
-        w.by_email.insert(email.clone(), i);
+        w.by_email.insert(email.to_lowercase(), i);
     }
     w.by_link
         .insert((user.domain.to_owned(), user.nick.clone()), i);
@@ -306,6 +307,7 @@ fn apps(w: &mut World) {
             secret_key: Some(APP_SECRET_KEY.to_owned()),
             in_development: false,
             author: developer,
+            testers: HashSet::new(),
         },
         App {
             id: DEV_APP_ID,
@@ -314,6 +316,7 @@ fn apps(w: &mut World) {
             secret_key: Some(DEV_APP_SECRET_KEY.to_owned()),
             in_development: true,
             author: developer,
+            testers: HashSet::new(),
         },
         App {
             id: MOBILE_APP_ID,
@@ -322,6 +325,7 @@ fn apps(w: &mut World) {
             secret_key: None,
             in_development: false,
             author: developer,
+            testers: HashSet::new(),
         },
     ] {
         w.apps.insert(app.id, app);

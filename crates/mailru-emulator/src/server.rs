@@ -22,6 +22,7 @@ use crate::oauth::{self, pages};
 use crate::public;
 use crate::rest::{self, ApiError};
 use crate::state::State;
+use crate::stubs::StubSet;
 
 /// Everything the request handlers share.
 #[derive(Debug)]
@@ -29,6 +30,7 @@ pub(crate) struct Shared {
     /// The platform. REST reads share it; writes, OAuth and the control API have it alone.
     pub state: RwLock<State>,
     pub faults: FaultSet,
+    pub stubs: StubSet,
     pub log: Mutex<RequestLog>,
     pub origins: Origins,
     pub limits: Limits,
@@ -188,7 +190,7 @@ fn route(
         error_code: None,
     };
     if is_rest {
-        let result = rest::call(&shared.state, &req.params, &req.files);
+        let result = rest::call(&shared.state, &shared.stubs, &req.params, &req.files);
         let (response, error_code) = match result {
             Ok(body) => (http::json_body(StatusCode::OK, body), None),
             Err(err) => (

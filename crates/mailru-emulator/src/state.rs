@@ -51,21 +51,10 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// The generated platform of `config`, with the demo session.
     pub(crate) fn new(config: Config) -> Self {
         let world = seed::world(&config);
-        let random = Rng::derive(config.seed, &[0x70c3]);
-        let cap = config.max_auth_entries;
-        let mut state = State {
-            world,
-            streams: Streams::default(),
-            tokens: Tokens::new(config.tokens_per_user_app),
-            codes: Expiring::new(config.code_ttl, cap),
-            logins: Expiring::new(config.login_ttl, cap),
-            pending: Expiring::new(config.consent_ttl, cap),
-            declines: HashSet::new(),
-            random,
-            config,
-        };
+        let mut state = State::with_model(config, world);
         let scope = state
             .world
             .installs
@@ -80,6 +69,23 @@ impl State {
             scope,
         );
         state
+    }
+
+    /// A platform of `world` with no session yet.
+    pub(crate) fn with_model(config: Config, world: World) -> Self {
+        let random = Rng::derive(config.seed, &[0x70c3]);
+        let cap = config.max_auth_entries;
+        State {
+            world,
+            streams: Streams::default(),
+            tokens: Tokens::new(config.tokens_per_user_app),
+            codes: Expiring::new(config.code_ttl, cap),
+            logins: Expiring::new(config.login_ttl, cap),
+            pending: Expiring::new(config.consent_ttl, cap),
+            declines: HashSet::new(),
+            random,
+            config,
+        }
     }
 
     fn insert_session(

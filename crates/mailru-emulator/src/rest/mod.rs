@@ -17,8 +17,10 @@ use crate::http::FilePart;
 use crate::json::StackText;
 use crate::server::{read, write};
 use crate::state::{State, now};
+use crate::stubs::StubSet;
 pub(crate) use ctx::ApiResult;
-use ctx::{Ctx, Read, Write, param};
+pub(crate) use ctx::param;
+use ctx::{Ctx, Read, Write};
 pub(crate) use error::ApiError;
 
 /// How a method runs: reads share the state with other reads, writes have it alone.
@@ -123,9 +125,11 @@ pub(crate) fn lookup(name: &str) -> Option<&'static MethodSpec> {
 }
 
 /// Handles one REST call on the shared state: write methods take the lock exclusively,
-/// everything else (reads, and calls refused by the checks) shares it.
+/// everything else (reads, and calls refused by the checks) shares it. A stub answers a
+/// call that passed the checks instead of its handler.
 pub(crate) fn call(
     state: &RwLock<State>,
+    stubs: &StubSet,
     params: &[(String, String)],
     files: &[FilePart],
 ) -> ApiResult {
@@ -133,10 +137,13 @@ pub(crate) fn call(
         .and_then(lookup)
         .is_some_and(MethodSpec::writes);
     if writes {
-        call_mut(&mut write(state), params, files)
+        call_mut(&mut write(state), stubs, params, files)
     } else {
         let st = read(state);
         let checked = check(&st, params)?;
+        if let Some(answer) = stubs.answer(checked.spec.name, params) {
+            return answer;
+        }
         match checked.spec.handler {
             Handler::Read(handler) => handler(&checked.ctx(&*st, params, files)),
             // The method was looked up above and does not write; it cannot change.
@@ -148,10 +155,14 @@ pub(crate) fn call(
 /// Handles one REST call with the state to itself.
 pub(crate) fn call_mut(
     state: &mut State,
+    stubs: &StubSet,
     params: &[(String, String)],
     files: &[FilePart],
 ) -> ApiResult {
     let checked = check(state, params)?;
+    if let Some(answer) = stubs.answer(checked.spec.name, params) {
+        return answer;
+    }
     match checked.spec.handler {
         Handler::Read(handler) => handler(&checked.ctx(&*state, params, files)),
         Handler::Write(handler) => handler(&mut checked.ctx(state, params, files)),
