@@ -5,6 +5,8 @@
 
 pub mod accounts;
 mod builder;
+#[cfg(feature = "cli")]
+mod cli;
 mod config;
 mod conn;
 mod control;
@@ -39,6 +41,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use builder::EmulatorBuilder;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub use cli::EmulatorArgs;
 pub use config::{Config, MAX_EVENTS};
 pub use faults::{Fault, FaultKind, RandomFaults};
 pub use hosts::Origins;

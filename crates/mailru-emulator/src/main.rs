@@ -1,34 +1,41 @@
-//! `mailru-emulator [--port P] [--seed S]`: prints the base URL, then serves until killed.
+//! `mailru-emulator [OPTIONS]`: prints the base URL, then serves until killed; with
+//! `--dump-world FILE`, writes the world instead and exits. `--help` lists the options.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use mailru_emulator::{Emulator, MAX_EVENTS};
+use clap::Parser;
+use mailru_emulator::EmulatorArgs;
 
-const USAGE: &str = "usage: mailru-emulator [--port PORT] [--seed SEED] [--community-events N] \
-                     (N at most 10000000)";
+/// A local Platform@Mail.Ru (REST API, OAuth dialogs, public endpoint) for tests and
+/// offline work. Prints its base URL on the first line of stdout, then serves until killed.
+#[derive(Debug, Parser)]
+#[command(name = "mailru-emulator", version)]
+struct Cli {
+    #[command(flatten)]
+    emulator: EmulatorArgs,
+}
 
 fn main() -> ExitCode {
-    let mut builder = Emulator::builder();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let value = args.next();
-        let parsed = match (arg.as_str(), value.as_deref().map(str::parse::<u64>)) {
-            ("--port", Some(Ok(v))) => u16::try_from(v).map(|p| builder.clone().port(p)).ok(),
-            ("--seed", Some(Ok(v))) => Some(builder.clone().seed(v)),
-            ("--community-events", Some(Ok(v))) => u32::try_from(v)
-                .ok()
-                .filter(|n| *n <= MAX_EVENTS)
-                .map(|n| builder.clone().community_events(n)),
-            _ => None,
-        };
-        match parsed {
-            Some(b) => builder = b,
-            None => {
-                eprintln!("mailru-emulator: bad argument `{arg}`\n{USAGE}");
-                return ExitCode::from(2);
-            }
+    let cli = Cli::parse();
+    let dump = cli.emulator.dump_world.clone();
+    let builder = match cli.emulator.into_builder() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("mailru-emulator: {e}");
+            return ExitCode::from(2);
         }
+    };
+    if let Some(path) = dump {
+        let world = builder.world_snapshot();
+        let written = world.check().and_then(|()| world.to_path(&path));
+        return match written {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mailru-emulator: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -44,7 +51,7 @@ fn main() -> ExitCode {
         let emulator = match builder.start().await {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("mailru-emulator: cannot listen: {e}");
+                eprintln!("mailru-emulator: cannot start: {e}");
                 return ExitCode::FAILURE;
             }
         };
