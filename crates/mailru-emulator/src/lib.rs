@@ -65,7 +65,9 @@ impl Emulator {
     }
 }
 
-/// A running emulator. Dropping it stops the server too; [`stop`](Self::stop) also waits.
+/// A running emulator. Dropping the handle stops the emulator (it stops accepting and
+/// closes its connections); keep it alive as long as the emulator is needed.
+/// [`stop`](Self::stop) stops it too and also waits for the server tasks.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -80,6 +82,7 @@ impl Emulator {
 /// # }
 /// ```
 #[derive(Debug)]
+#[must_use = "dropping the handle stops the emulator"]
 pub struct EmulatorHandle {
     addr: SocketAddr,
     shared: Arc<Shared>,
