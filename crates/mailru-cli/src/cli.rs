@@ -57,7 +57,9 @@ pub struct Global {
         global = true
     )]
     pub circuit: CircuitArg,
-    /// Token file: read the token from it; `login` and `refresh` write it (mode 0600).
+    /// Token file: read the token from it; `login` and `refresh` write it (mode 0600): the
+    /// tokens, uid, expiry and scope, never the login cookies (a file saved with cookies by
+    /// a program using mailru-auth is read too; rewriting it drops them).
     #[arg(long, env = "MAILRU_TOKEN_FILE", global = true)]
     pub token_file: Option<PathBuf>,
 }

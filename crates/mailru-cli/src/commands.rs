@@ -200,13 +200,13 @@ fn output_token(g: &Global, token: Result<Token, AuthError>) -> Result<(), Failu
         eprintln!("token of uid {} saved to {}", token.uid, path.display());
         return Ok(());
     }
-    print_json(&json!({
-        "access_token": token.access_token.expose(),
-        "refresh_token": token.refresh_token.as_ref().map(|t| t.expose()),
-        "expires_in": token.expires_in(),
-        "uid": token.uid.to_string(),
-        "token_type": token.token_type,
-    }))
+    // Exactly what `Token::save` writes (the same serializer, no cookies): stdout
+    // redirected to a file makes a token file for `--token-file`.
+    let mut printed = token;
+    printed.cookies = None;
+    let text = serde_json::to_string_pretty(&printed)
+        .map_err(|e| Failure::Other(format!("error: cannot write the token as JSON: {e}")))?;
+    write_out(&text)
 }
 
 /// API errors exit 1 with `error CODE: MESSAGE`; everything else exits 2.

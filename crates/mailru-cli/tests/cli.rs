@@ -333,8 +333,29 @@ fn assert_token_json(v: &Value, uid: u64) {
         v["refresh_token"].as_str().is_some_and(|t| !t.is_empty()),
         "{v}"
     );
-    let expires = v["expires_in"].as_u64().expect("expires_in is a number");
-    assert!(expires > 0 && expires <= 86_400, "{v}");
+    // The token file's field: an absolute time, unix seconds, about a day from now.
+    let expires_at = v["expires_at"].as_u64().expect("expires_at is a number");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        expires_at > now && expires_at <= now + 86_400 + 60,
+        "{v} (now {now})"
+    );
+    assert!(v.get("cookies").is_none(), "no login cookies: {v}");
+}
+
+/// The keys of a JSON object, sorted.
+fn keys_of(v: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
 }
 
 // ---------------------------------------------------------------------------------------
@@ -780,6 +801,49 @@ async fn login_with_a_token_file_writes_it_private_and_call_uses_it() {
         None,
         "the client circuit: {log:#?}"
     );
+    assert_eq!(calls[0].error_code, None, "{log:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_login_prints_is_a_token_file_that_call_accepts() {
+    let emu = emulator().await;
+    let dir = TempDir::new("login-stdout");
+    // `mailru login > printed.json`
+    let run = mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD])
+        .run()
+        .await;
+    run.expect_code(0);
+    assert!(run.stderr.is_empty(), "{run:#?}");
+    let printed = dir.file("printed.json");
+    std::fs::write(&printed, &run.stdout).unwrap();
+    let token = run.json();
+    assert_token_json(&token, DEMO_UID);
+
+    // The same fields as a token file that login saves itself.
+    let saved = dir.file("saved.json");
+    mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD])
+        .args(["--token-file", &saved])
+        .run()
+        .await
+        .expect_code(0);
+    assert_eq!(keys_of(&token), keys_of(&read_json(&saved)));
+
+    // `mailru call users.getInfo --token-file printed.json`
+    emu.clear_requests();
+    let run = mailru(app_args(&emu))
+        .args(["--private-key", APP_PRIVATE_KEY])
+        .args(["call", "users.getInfo", "--token-file", &printed])
+        .run()
+        .await;
+    run.expect_code(0);
+    assert_eq!(uid_of(&run.json()[0]["uid"]), DEMO_UID, "{run:#?}");
+    let log = emu.requests();
+    let calls = rest_calls(&log, "users.getInfo");
+    assert_eq!(calls.len(), 1, "{log:#?}");
+    // The log masks the value; the emulator accepted it.
+    assert!(calls[0].param("session_key").is_some(), "{log:#?}");
     assert_eq!(calls[0].error_code, None, "{log:#?}");
 }
 
