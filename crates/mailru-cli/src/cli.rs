@@ -152,6 +152,9 @@ pub enum Command {
         /// Items per request (default: a `limit=N` parameter, else 100).
         #[arg(long, value_name = "N")]
         page_size: Option<u32>,
+        /// No progress line on stderr (it is only drawn when stderr is a terminal).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Resolve a profile or community link to its uid and profile.
     Resolve {

@@ -1556,22 +1556,23 @@ async fn nothing_of_the_developers_environment_is_needed() {
     assert!(run.stderr_line().contains("MAILRU_APP_ID"), "{run:#?}");
 }
 
-/// `script` (util-linux) gives the child a terminal for stderr.
-#[cfg(target_os = "linux")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn all_shows_progress_when_stderr_is_a_terminal() {
-    let emu = emulator().await;
-    let dir = TempDir::new("progress");
-    let out = dir.file("items.jsonl");
+/// `args` of `mailru` as one shell command line, followed by `redirects`.
+fn shell_line(args: &[String], redirects: &str) -> String {
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let mut line: Vec<String> = vec![quote(env!("CARGO_BIN_EXE_mailru"))];
-    line.extend(client_args(&emu).iter().map(|a| quote(a)));
-    line.extend(["all", "friends.get"].map(String::from));
-    line.push(format!("> {}", quote(&out)));
-    let shell_line = line.join(" ");
+    line.extend(args.iter().map(|a| quote(a)));
+    line.push(redirects.to_owned());
+    line.join(" ")
+}
+
+/// Runs `shell_line` under `script` (util-linux), which gives it a terminal (with
+/// `TERM=xterm`), and returns what the terminal showed; `None` (a failure on CI) when
+/// `script` is not usable here. The command must succeed.
+async fn in_terminal(test: &str, shell_line: String) -> Option<String> {
     let result = tokio::task::spawn_blocking(move || {
         isolated("script")
             .args(["-qec", &shell_line, "/dev/null"])
+            .env("TERM", "xterm")
             .stdin(Stdio::null())
             .output()
     })
@@ -1583,22 +1584,113 @@ async fn all_shows_progress_when_stderr_is_a_terminal() {
             let why = format!("`script` (util-linux) is not usable here: {other:?}");
             assert!(!on_ci(), "CI is set and {why}: install util-linux");
             // Straight to stderr: libtest hides `eprintln!` of passing tests.
-            let _ = writeln!(
-                std::io::stderr(),
-                "notice: skipping all_shows_progress_when_stderr_is_a_terminal: {why}"
-            );
-            return;
+            let _ = writeln!(std::io::stderr(), "notice: skipping {test}: {why}");
+            return None;
         }
     };
-    let terminal = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{output:?}");
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_shows_progress_when_stderr_is_a_terminal() {
+    let emu = emulator().await;
+    let dir = TempDir::new("progress");
+    let out = dir.file("items.jsonl");
+    let mut args = client_args(&emu);
+    args.extend(["all", "friends.get"].map(String::from));
+    let line = shell_line(&args, &format!("> '{out}'"));
+    let Some(terminal) = in_terminal("all_shows_progress_when_stderr_is_a_terminal", line).await
+    else {
+        return;
+    };
+    // The last state drawn: every item and every page counted, and the end.
+    let last = terminal
+        .rsplit("friends.get: ")
+        .next()
+        .filter(|_| terminal.contains("friends.get: "))
+        .unwrap_or_else(|| panic!("no progress on the terminal: {terminal:?}"));
     assert!(
-        terminal.contains("friends.get: 250 items, done"),
-        "progress on the terminal: {terminal:?}"
+        last.starts_with("250 items, 3 pages, ") && last.contains(" items/s, "),
+        "the final state: {last:?} in {terminal:?}"
+    );
+    assert!(
+        last.trim_end().ends_with(", done"),
+        "{last:?} in {terminal:?}"
     );
     let items = std::fs::read_to_string(&out).unwrap();
     assert_eq!(items.lines().count(), 250);
     assert!(!items.contains("items"), "no progress in the data");
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_with_quiet_draws_nothing_on_a_terminal() {
+    let emu = emulator().await;
+    let dir = TempDir::new("quiet");
+    for flag in ["--quiet", "-q"] {
+        let out = dir.file("items.jsonl");
+        let mut args = client_args(&emu);
+        args.extend(["all", "friends.get", flag].map(String::from));
+        let line = shell_line(&args, &format!("> '{out}'"));
+        let Some(terminal) = in_terminal("all_with_quiet_draws_nothing_on_a_terminal", line).await
+        else {
+            return;
+        };
+        assert_eq!(terminal, "", "{flag}: nothing on the terminal");
+        let items = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(items.lines().count(), 250, "{flag}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_writes_nothing_to_a_stderr_file_beside_a_terminal() {
+    let emu = emulator().await;
+    let dir = TempDir::new("stderr-file");
+    let (out, err) = (dir.file("items.jsonl"), dir.file("err"));
+    let mut args = client_args(&emu);
+    args.extend(["all", "friends.get"].map(String::from));
+    let line = shell_line(&args, &format!("> '{out}' 2> '{err}'"));
+    let Some(terminal) = in_terminal(
+        "all_writes_nothing_to_a_stderr_file_beside_a_terminal",
+        line,
+    )
+    .await
+    else {
+        return;
+    };
+    assert_eq!(std::fs::read_to_string(&err).unwrap(), "", "err is empty");
+    assert_eq!(terminal, "", "nor is anything drawn on the terminal");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 250);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_leaves_a_stderr_file_empty() {
+    let emu = emulator().await;
+    let dir = TempDir::new("stderr-file-plain");
+    let err = dir.file("err");
+    let file = std::fs::File::create(&err).unwrap();
+    let mut cmd = mailru(client_args(&emu))
+        .args(["all", "friends.get"])
+        .command();
+    cmd.stderr(file);
+    let (status, stdout) = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().expect("mailru starts");
+        let stdout = drain(child.stdout.take().expect("stdout is piped"));
+        let status = wait_with_deadline(&mut child, CHILD_DEADLINE).expect("mailru ends");
+        (status, stdout.join().unwrap())
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(stdout.lines().count(), 250);
+    assert_eq!(
+        std::fs::read_to_string(&err).unwrap(),
+        "",
+        "2>err stays empty"
+    );
 }
 
 #[test]
@@ -1932,6 +2024,15 @@ async fn no_subcommand_prints_a_secret() {
                 .args(["--private-key", SENTINEL_PRIVATE_KEY])
                 .args(["sign", "a=b"]),
             Some(2),
+        ),
+        (
+            "all --quiet that succeeds",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["--access-token", DEMO_SESSION_KEY])
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args(["all", "--quiet", "friends.get", "--max", "3"]),
+            Some(0),
         ),
         ("emulator --help", mailru(["emulator", "--help"]), Some(0)),
         ("--help", mailru(["--help"]), Some(0)),
