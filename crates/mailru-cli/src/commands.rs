@@ -11,7 +11,7 @@ use mailru::sign::{Circuit, Credentials, canonical_string};
 use serde_json::json;
 
 use crate::Failure;
-use crate::cli::{Cli, Command, Global, GrantArg};
+use crate::cli::{Cli, Command, EmulatorArgs, EmulatorCli, Global, GrantArg, Shell};
 use crate::config::parse_params;
 use crate::progress::Progress;
 
@@ -109,7 +109,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             })?;
             print_json(&json!({"uid": r.uid.to_string(), "path": r.path, "profile": r.profile}))
         }
-        Command::Emulator { port, seed } => emulator(port, seed).await,
+        Command::Emulator { args } => emulator(&EmulatorCli::parse_args(&args).emulator).await,
+        Command::Completions { shell } => completions(shell),
     }
 }
 
@@ -300,18 +301,32 @@ async fn all(g: &Global, walk: &Walk<'_>, quiet: bool) -> Result<(), Failure> {
     flushed.map_err(|e| Failure::Other(format!("error: writing output: {e}")))
 }
 
-async fn emulator(port: u16, seed: u64) -> Result<(), Failure> {
-    let emulator = mailru::emulator::Emulator::builder()
-        .port(port)
-        .seed(seed)
-        .start()
-        .await
-        .map_err(|e| Failure::Other(format!("error: cannot listen on port {port}: {e}")))?;
+async fn emulator(args: &EmulatorArgs) -> Result<(), Failure> {
+    let emulator =
+        args.builder().start().await.map_err(|e| {
+            Failure::Other(format!("error: cannot listen on port {}: {e}", args.port))
+        })?;
     println!("{}", emulator.base_url());
     std::io::stdout()
         .flush()
         .map_err(|e| Failure::Other(format!("error: {e}")))?;
     std::future::pending::<()>().await;
+    Ok(())
+}
+
+/// The completion script of `shell` on stdout.
+fn completions(shell: Shell) -> Result<(), Failure> {
+    let mut script = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut crate::cli::completion_command(),
+        "mailru",
+        &mut script,
+    );
+    let mut out = std::io::stdout().lock();
+    // A closed pipe is not an error worth a message.
+    let _ = out.write_all(&script);
+    let _ = out.flush();
     Ok(())
 }
 

@@ -1298,6 +1298,106 @@ async fn emulator_subcommand_on_a_busy_port_exits_2() {
     assert!(run.stderr_line().contains(&port), "{run:#?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulator_help_lists_only_the_emulators_options() {
+    for help in [
+        ["emulator", "--help"],
+        ["emulator", "-h"],
+        ["help", "emulator"],
+    ] {
+        let run = mailru(help).run().await;
+        run.expect_code(0);
+        assert!(run.stderr.is_empty(), "{run:#?}");
+        for option in ["--port", "--seed", "Usage: mailru emulator"] {
+            assert!(run.stdout.contains(option), "{help:?}: {option}: {run:#?}");
+        }
+        for client in [
+            "--access-token",
+            "--token-file",
+            "--base-url",
+            "--private-key",
+            "--circuit",
+            "MAILRU_",
+        ] {
+            assert!(!run.stdout.contains(client), "{help:?}: {client}: {run:#?}");
+        }
+    }
+    // The main help still offers the subcommand (and the client's options).
+    let run = mailru(["--help"]).run().await;
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("emulator ")),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("--access-token"), "{run:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulator_options_that_are_wrong_exit_2_naming_them() {
+    for (args, needle) in [
+        (vec!["emulator", "--port", "not-a-port"], "--port"),
+        (vec!["emulator", "--port", "70000"], "--port"),
+        (vec!["emulator", "--seed"], "--seed"),
+        (vec!["emulator", "--community"], "--community"),
+        (vec!["emulator", "extra"], "extra"),
+    ] {
+        let run = mailru(args.clone()).run().await;
+        run.expect_code(2);
+        assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
+        assert!(run.stderr.contains(needle), "{args:?}: {run:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// completions
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_print_a_script_of_every_subcommand() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = mailru(["completions", shell]).run().await;
+        run.expect_code(0);
+        assert!(run.stderr.is_empty(), "{shell}: {run:#?}");
+        for word in [
+            "sign",
+            "login",
+            "refresh",
+            "call",
+            "all",
+            "resolve",
+            "emulator",
+            "completions",
+            // Options (fish writes `-l quiet`).
+            "token-file",
+            "quiet",
+            // The emulator's own options, parsed apart, are completed too.
+            "port",
+            "seed",
+        ] {
+            assert!(run.stdout.contains(word), "{shell}: {word}: {}", run.stdout);
+        }
+    }
+    let run = mailru(["completions", "bash"]).run().await;
+    assert!(run.stdout.contains("complete -F _mailru"), "{}", run.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_of_an_unknown_shell_exit_2() {
+    for (args, needle) in [
+        (
+            vec!["completions", "tcsh"],
+            "[possible values: bash, elvish, fish",
+        ),
+        (vec!["completions"], "<SHELL>"),
+    ] {
+        let run = mailru(args.clone()).run().await;
+        run.expect_code(2);
+        assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
+        assert!(run.stderr.contains(needle), "{args:?}: {run:#?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Network failures, the environment.
 
@@ -2034,7 +2134,23 @@ async fn no_subcommand_prints_a_secret() {
                 .args(["all", "--quiet", "friends.get", "--max", "3"]),
             Some(0),
         ),
+        (
+            "emulator with a bad option beside the secrets",
+            mailru(["emulator", "--port", "x"])
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["--private-key", SENTINEL_PRIVATE_KEY]),
+            Some(2),
+        ),
+        ("completions bash", mailru(["completions", "bash"]), Some(0)),
+        ("completions zsh", mailru(["completions", "zsh"]), Some(0)),
+        ("completions fish", mailru(["completions", "fish"]), Some(0)),
+        (
+            "completions of an unknown shell",
+            mailru(["completions", "tcsh"]),
+            Some(2),
+        ),
         ("emulator --help", mailru(["emulator", "--help"]), Some(0)),
+        ("help emulator", mailru(["help", "emulator"]), Some(0)),
         ("--help", mailru(["--help"]), Some(0)),
         ("login --help", mailru(["login", "--help"]), Some(0)),
         ("call --help", mailru(["call", "--help"]), Some(0)),
@@ -2042,11 +2158,12 @@ async fn no_subcommand_prints_a_secret() {
     ];
     for (what, cli, code) in cases {
         // Help shows the variables: the token's too.
-        let cli = if what.contains("help") || what.contains("version") {
-            cli.env("MAILRU_ACCESS_TOKEN", SENTINEL_ACCESS_TOKEN)
-        } else {
-            cli
-        };
+        let cli =
+            if what.contains("help") || what.contains("version") || what.contains("completions") {
+                cli.env("MAILRU_ACCESS_TOKEN", SENTINEL_ACCESS_TOKEN)
+            } else {
+                cli
+            };
         // The sentinels of the flags above, and more in the environment.
         let run = with_sentinel_env(cli).run().await;
         assert_eq!(run.code, code, "{what}: {run:#?}");
