@@ -25,6 +25,17 @@ pub struct Global {
     /// Route every endpoint to this origin (e.g. an emulator at http://127.0.0.1:PORT).
     #[arg(long, env = "MAILRU_BASE_URL", global = true)]
     pub base_url: Option<String>,
+    /// Route each platform host to its own origin, as `APPSMAIL,CONNECT,AUTH` (REST and
+    /// password/refresh tokens; OAuth dialog and code tokens; the login form), e.g. an
+    /// emulator started with separate hosts.
+    #[arg(
+        long,
+        env = "MAILRU_HOSTS",
+        value_name = "APPSMAIL,CONNECT,AUTH",
+        conflicts_with = "base_url",
+        global = true
+    )]
+    pub hosts: Option<String>,
     /// Application id.
     #[arg(long, env = "MAILRU_APP_ID", global = true)]
     pub app_id: Option<u64>,

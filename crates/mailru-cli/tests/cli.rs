@@ -2328,3 +2328,127 @@ async fn server_text_in_error_messages_is_sanitized() {
         assert!(!line.contains("SECRET"), "{what}: a secret in {line:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Each platform host on its own origin (`--hosts`): every request of every subcommand goes
+// to its own host, and a swap of hosts is refused by the platform.
+
+/// The emulator with separate hosts, and `--hosts APPSMAIL,CONNECT,AUTH` with the app's
+/// keys.
+async fn separate_hosts() -> (EmulatorHandle, Vec<String>) {
+    let emu = Emulator::builder()
+        .seed(7)
+        .separate_hosts(true)
+        .start()
+        .await
+        .expect("the emulator starts");
+    let o = emu.origins();
+    let args = [
+        "--hosts",
+        &format!("{},{},{}", o.appsmail, o.connect, o.auth),
+        "--app-id",
+        &APP_ID.to_string(),
+        "--private-key",
+        APP_PRIVATE_KEY,
+        "--secret-key",
+        APP_SECRET_KEY,
+    ]
+    .map(String::from)
+    .to_vec();
+    (emu, args)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_subcommand_reaches_each_host_on_its_own_origin() {
+    let (emu, args) = separate_hosts().await;
+    let o = emu.origins();
+    let dir = TempDir::new("hosts");
+    let file = dir.file("token.json");
+
+    // The login form: dialog on connect, password to auth, token from connect.
+    mailru(args.clone())
+        .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD])
+        .args(["--token-file", &file])
+        .run()
+        .await
+        .expect_code(0);
+    // REST on appsmail; refresh and the password grant on appsmail's token endpoint.
+    let run = mailru(args.clone())
+        .args(["call", "users.getInfo", "--token-file", &file])
+        .run()
+        .await;
+    run.expect_code(0);
+    assert_eq!(uid_of(&run.json()[0]["uid"]), DEMO_UID, "{run:#?}");
+    mailru(args.clone())
+        .args(["refresh", "--token-file", &file])
+        .run()
+        .await
+        .expect_code(0);
+    mailru(args.clone())
+        .args(["login", "--grant", "password", "--email", DEMO_EMAIL])
+        .args(["--password", DEMO_PASSWORD])
+        .run()
+        .await
+        .expect_code(0);
+
+    let log = emu.requests();
+    let hosts_of = |path: &str| -> Vec<&str> {
+        log.iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.host.as_str())
+            .collect()
+    };
+    let (appsmail, connect, auth) = (o.appsmail.as_str(), o.connect.as_str(), o.auth.as_str());
+    // The dialog, and the dialog again after the login form sent the browser back to it.
+    assert_eq!(hosts_of("/oauth/authorize"), [connect, connect], "{log:#?}");
+    assert_eq!(hosts_of("/cgi-bin/auth"), [auth], "{log:#?}");
+    assert_eq!(hosts_of("/platform/api"), [appsmail], "{log:#?}");
+    // Refresh, then the password grant.
+    assert_eq!(hosts_of("/oauth/token"), [appsmail, appsmail], "{log:#?}");
+    assert!(log.iter().all(|r| r.status != Some(404)), "{log:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swapped_hosts_are_refused_by_the_platform_and_bad_hosts_say_what_is_needed() {
+    let (emu, _) = separate_hosts().await;
+    let o = emu.origins();
+    // appsmail and connect swapped: the password grant reaches connect's token endpoint,
+    // which takes only codes.
+    let swapped = [
+        "--hosts",
+        &format!("{},{},{}", o.connect, o.appsmail, o.auth),
+        "--app-id",
+        &APP_ID.to_string(),
+        "--private-key",
+        APP_PRIVATE_KEY,
+    ]
+    .map(String::from);
+    let run = mailru(swapped)
+        .args(["login", "--grant", "password", "--email", DEMO_EMAIL])
+        .args(["--password", DEMO_PASSWORD])
+        .run()
+        .await;
+    assert_ne!(run.code, Some(0), "{run:#?}");
+    assert!(run.stderr.contains("unsupported_grant_type"), "{run:#?}");
+
+    for (hosts, says) in [
+        (
+            "http://127.0.0.1:1,http://127.0.0.1:2",
+            "2 origins given, 3 needed",
+        ),
+        ("http://127.0.0.1:1,,http://127.0.0.1:3", "bad --hosts"),
+    ] {
+        let run = mailru(["--hosts", hosts, "--app-id", "1", "--access-token", "t"])
+            .args(["--private-key", "k", "--uid", "1", "call", "users.getInfo"])
+            .run()
+            .await;
+        assert_ne!(run.code, Some(0), "{run:#?}");
+        assert!(run.stderr.contains(says), "{hosts}: {run:#?}");
+    }
+    let run = mailru(["--hosts", "a,b,c", "--base-url", "http://127.0.0.1:1"])
+        .args(["call", "users.getInfo"])
+        .run()
+        .await;
+    run.expect_code(2);
+    assert!(run.stderr.contains("cannot be used with"), "{run:#?}");
+}
