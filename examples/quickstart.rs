@@ -11,13 +11,13 @@
 
 use std::time::Instant;
 
+use mailru::emulator::{Emulator, EmulatorHandle, accounts};
 use mailru::methods::friends::Profiles;
 use mailru::methods::stream::GetByAuthor;
 use mailru::models::StreamItem;
 use mailru::prelude::*;
 use mailru::scrapers::resolve;
 use mailru::sign::{Circuit, Credentials};
-use mailru_emulator::{Emulator, EmulatorHandle, accounts};
 
 /// Where to run, and as whom.
 struct Target {

@@ -3,8 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+pub use clap_complete::Shell;
 use mailru::api::{AccessToken, Password, PrivateKey, SecretKey};
+use mailru::emulator::{Emulator, EmulatorBuilder};
 
 /// Sign, log in, call and page through the Platform@Mail.Ru REST API.
 #[derive(Debug, Parser)]
@@ -23,6 +25,17 @@ pub struct Global {
     /// Route every endpoint to this origin (e.g. an emulator at http://127.0.0.1:PORT).
     #[arg(long, env = "MAILRU_BASE_URL", global = true)]
     pub base_url: Option<String>,
+    /// Route each platform host to its own origin, as `APPSMAIL,CONNECT,AUTH` (REST and
+    /// password/refresh tokens; OAuth dialog and code tokens; the login form), e.g. an
+    /// emulator started with separate hosts.
+    #[arg(
+        long,
+        env = "MAILRU_HOSTS",
+        value_name = "APPSMAIL,CONNECT,AUTH",
+        conflicts_with = "base_url",
+        global = true
+    )]
+    pub hosts: Option<String>,
     /// Application id.
     #[arg(long, env = "MAILRU_APP_ID", global = true)]
     pub app_id: Option<u64>,
@@ -57,7 +70,9 @@ pub struct Global {
         global = true
     )]
     pub circuit: CircuitArg,
-    /// Token file: read the token from it; `login` and `refresh` write it (mode 0600).
+    /// Token file: read the token from it; `login` and `refresh` write it (mode 0600): the
+    /// tokens, uid, expiry and scope, never the login cookies (a file saved with cookies by
+    /// a program using mailru-auth is read too; rewriting it drops them).
     #[arg(long, env = "MAILRU_TOKEN_FILE", global = true)]
     pub token_file: Option<PathBuf>,
 }
@@ -150,6 +165,9 @@ pub enum Command {
         /// Items per request (default: a `limit=N` parameter, else 100).
         #[arg(long, value_name = "N")]
         page_size: Option<u32>,
+        /// No progress line on stderr (it is only drawn when stderr is a terminal).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Resolve a profile or community link to its uid and profile.
     Resolve {
@@ -157,14 +175,94 @@ pub enum Command {
         link: String,
     },
     /// Run the local emulator; its base URL is the first line printed.
+    // Its options are parsed apart ([`EmulatorCli`]), so that its help lists only them and
+    // none of the client's global options.
+    #[command(disable_help_flag = true)]
     Emulator {
-        /// Port on 127.0.0.1 (0: any free port).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Seed of the generated data.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// The emulator's options: see `mailru emulator --help`.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "OPTIONS"
+        )]
+        args: Vec<String>,
     },
+    /// Print the completion script of a shell.
+    ///
+    /// e.g. `mailru completions bash > ~/.local/share/bash-completion/completions/mailru`,
+    /// `mailru completions zsh > ~/.zfunc/_mailru`,
+    /// `mailru completions fish > ~/.config/fish/completions/mailru.fish`.
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+}
+
+/// `mailru emulator`: its own parser, holding only the emulator's options.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailru emulator",
+    bin_name = "mailru emulator",
+    no_binary_name = true,
+    about = "Run the local emulator of the platform on 127.0.0.1 until killed; its base URL \
+             is the first line printed."
+)]
+pub struct EmulatorCli {
+    #[command(flatten)]
+    pub emulator: EmulatorArgs,
+}
+
+impl EmulatorCli {
+    /// Parses the arguments after `mailru emulator`; exits with clap's message and status
+    /// 2 (0 for help) when they are wrong, as the main parser does.
+    pub fn parse_args(args: &[String]) -> EmulatorCli {
+        EmulatorCli::try_parse_from(args).unwrap_or_else(|e| e.exit())
+    }
+}
+
+/// The emulator's options.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+impl EmulatorArgs {
+    /// The emulator these options describe.
+    pub fn builder(&self) -> EmulatorBuilder {
+        Emulator::builder().port(self.port).seed(self.seed)
+    }
+}
+
+/// The whole command line: [`Cli`], with `mailru help emulator` showing the help of
+/// [`EmulatorCli`].
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommand("emulator", |emulator| {
+        emulator.override_help(EmulatorCli::command().render_help())
+    })
+}
+
+/// The command line as completion scripts see it: the emulator's own options in place of
+/// its raw arguments.
+pub fn completion_command() -> clap::Command {
+    Cli::command().mut_subcommand("emulator", |emulator| {
+        let about = emulator.get_about().cloned().unwrap_or_default();
+        EmulatorCli::command()
+            .name("emulator")
+            .bin_name("mailru emulator")
+            .no_binary_name(false)
+            .about(about)
+    })
+}
+
+/// Parses the process's arguments; exits with clap's message and status 2 (0 for help)
+/// when they are wrong.
+pub fn parse() -> Cli {
+    Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit())
 }
 
 /// A secret argument without a newtype of its own (an authorization code): `Debug` shows
@@ -246,6 +344,31 @@ mod tests {
                 Some(SENTINELS[0])
             );
         }
+    }
+
+    #[test]
+    fn the_command_lines_are_consistent() {
+        command().debug_assert();
+        completion_command().debug_assert();
+        EmulatorCli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_emulator_gets_its_arguments_raw_and_parses_them_apart() {
+        let cli = Cli::try_parse_from([
+            "mailru", "emulator", "--port", "8080", "--seed", "7", "--help",
+        ])
+        .unwrap();
+        let Command::Emulator { args } = cli.command else {
+            panic!("not the emulator: {cli:?}");
+        };
+        assert_eq!(args, ["--port", "8080", "--seed", "7", "--help"]);
+        let options = EmulatorCli::try_parse_from(&args[..4]).unwrap().emulator;
+        assert_eq!((options.port, options.seed), (8080, 7));
+        let defaults = EmulatorCli::try_parse_from(Vec::<String>::new()).unwrap();
+        assert_eq!((defaults.emulator.port, defaults.emulator.seed), (0, 1));
+        let help = EmulatorCli::try_parse_from(&args).unwrap_err();
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
     }
 
     #[test]

@@ -11,8 +11,9 @@ use mailru::sign::{Circuit, Credentials, canonical_string};
 use serde_json::json;
 
 use crate::Failure;
-use crate::cli::{Cli, Command, Global, GrantArg};
+use crate::cli::{Cli, Command, EmulatorArgs, EmulatorCli, Global, GrantArg, Shell};
 use crate::config::parse_params;
+use crate::progress::Progress;
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let g = &cli.global;
@@ -87,7 +88,16 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             params,
             max,
             page_size,
-        } => all(g, &method, &params, max, page_size).await,
+            quiet,
+        } => {
+            let walk = Walk {
+                method: &method,
+                params: &params,
+                max,
+                page_size,
+            };
+            all(g, &walk, quiet).await
+        }
         Command::Resolve { link } => {
             let api = g.public_api()?;
             let r = resolve(&api, &link).await.map_err(|e| match e {
@@ -99,7 +109,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             })?;
             print_json(&json!({"uid": r.uid.to_string(), "path": r.path, "profile": r.profile}))
         }
-        Command::Emulator { port, seed } => emulator(port, seed).await,
+        Command::Emulator { args } => emulator(&EmulatorCli::parse_args(&args).emulator).await,
+        Command::Completions { shell } => completions(shell),
     }
 }
 
@@ -200,13 +211,13 @@ fn output_token(g: &Global, token: Result<Token, AuthError>) -> Result<(), Failu
         eprintln!("token of uid {} saved to {}", token.uid, path.display());
         return Ok(());
     }
-    print_json(&json!({
-        "access_token": token.access_token.expose(),
-        "refresh_token": token.refresh_token.as_ref().map(|t| t.expose()),
-        "expires_in": token.expires_in(),
-        "uid": token.uid.to_string(),
-        "token_type": token.token_type,
-    }))
+    // Exactly what `Token::save` writes (the same serializer, no cookies): stdout
+    // redirected to a file makes a token file for `--token-file`.
+    let mut printed = token;
+    printed.cookies = None;
+    let text = serde_json::to_string_pretty(&printed)
+        .map_err(|e| Failure::Other(format!("error: cannot write the token as JSON: {e}")))?;
+    write_out(&text)
 }
 
 /// API errors exit 1 with `error CODE: MESSAGE`; everything else exits 2.
@@ -234,59 +245,88 @@ async fn call(g: &Global, method: &str, params: &[String], raw: bool) -> Result<
     print_json(&value)
 }
 
-async fn all(
-    g: &Global,
-    method: &str,
-    params: &[String],
+/// What `mailru all` walks.
+struct Walk<'a> {
+    method: &'a str,
+    params: &'a [String],
     max: Option<u64>,
     page_size: Option<u32>,
-) -> Result<(), Failure> {
-    let params = parse_params(params)?;
+}
+
+/// Prints the items page by page, with a progress line on a terminal's stderr unless
+/// `quiet`.
+async fn all(g: &Global, walk: &Walk<'_>, quiet: bool) -> Result<(), Failure> {
+    let params = parse_params(walk.params)?;
     let api = g.api()?;
-    let mut items = Pager::new(&api, method)
+    let mut items = Pager::new(&api, walk.method)
         .map_err(|e| Failure::Other(format!("error: {e}")))?
         .params(&params)
         .items();
-    if let Some(size) = page_size {
+    if let Some(size) = walk.page_size {
         items = items.page_size(size);
     }
-    if let Some(max) = max {
+    if let Some(max) = walk.max {
         items = items.max_items(max);
     }
-    let progress = std::io::stderr().is_terminal();
+    let mut pages = items.pages();
+    let progress = Progress::on_stderr(walk.method, !quiet);
+    // Items and the progress line on one terminal: the line is cleared while a page is
+    // printed, and each page is flushed before it is drawn again.
+    let shared_terminal = !progress.is_hidden() && std::io::stdout().is_terminal();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut count = 0u64;
-    while let Some(item) = items.next().await {
-        let item = item.map_err(|e| failure(&e))?;
-        if writeln!(out, "{item}").is_err() {
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| {
+            progress.stopped();
+            failure(&e)
+        })?;
+        let written = progress.around_output(|| {
+            for item in &page {
+                writeln!(out, "{item}")?;
+            }
+            if shared_terminal {
+                out.flush()?;
+            }
+            Ok::<(), std::io::Error>(())
+        });
+        if written.is_err() {
             // The reader went away (e.g. `| head`): stop quietly.
+            progress.stopped();
             return Ok(());
         }
-        count += 1;
-        if progress && count.is_multiple_of(100) {
-            eprint!("\r{method}: {count} items");
-        }
+        progress.page(page.len());
     }
-    if progress {
-        eprintln!("\r{method}: {count} items, done");
-    }
-    out.flush()
-        .map_err(|e| Failure::Other(format!("error: writing output: {e}")))
+    let flushed = out.flush();
+    progress.done();
+    flushed.map_err(|e| Failure::Other(format!("error: writing output: {e}")))
 }
 
-async fn emulator(port: u16, seed: u64) -> Result<(), Failure> {
-    let emulator = mailru::emulator::Emulator::builder()
-        .port(port)
-        .seed(seed)
-        .start()
-        .await
-        .map_err(|e| Failure::Other(format!("error: cannot listen on port {port}: {e}")))?;
+async fn emulator(args: &EmulatorArgs) -> Result<(), Failure> {
+    let emulator =
+        args.builder().start().await.map_err(|e| {
+            Failure::Other(format!("error: cannot listen on port {}: {e}", args.port))
+        })?;
     println!("{}", emulator.base_url());
     std::io::stdout()
         .flush()
         .map_err(|e| Failure::Other(format!("error: {e}")))?;
     std::future::pending::<()>().await;
+    Ok(())
+}
+
+/// The completion script of `shell` on stdout.
+fn completions(shell: Shell) -> Result<(), Failure> {
+    let mut script = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut crate::cli::completion_command(),
+        "mailru",
+        &mut script,
+    );
+    let mut out = std::io::stdout().lock();
+    // A closed pipe is not an error worth a message.
+    let _ = out.write_all(&script);
+    let _ = out.flush();
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Global options → credentials, sessions, clients.
 
 use mailru::Session;
-use mailru::api::{Api, Circuit};
+use mailru::api::{Api, Circuit, Endpoints};
 use mailru::auth::{App, OAuth, Token};
 
 use crate::Failure;
@@ -47,11 +47,10 @@ impl Global {
 
     pub fn oauth(&self) -> Result<OAuth, Failure> {
         let app = self.app()?;
-        match &self.base_url {
-            Some(base) => OAuth::with_base_url(app, base)
-                .map_err(|e| Failure::Other(format!("error: bad --base-url: {e}"))),
-            None => Ok(OAuth::new(app)),
-        }
+        Ok(match self.endpoints()? {
+            Some(endpoints) => OAuth::new(app).with_endpoints(endpoints),
+            None => OAuth::new(app),
+        })
     }
 
     /// The REST client: with `--access-token`, a fixed session of the options; else with
@@ -113,14 +112,37 @@ impl Global {
 
     fn api_of(&self, session: Session) -> Result<Api, Failure> {
         let mut builder = Api::builder(session);
-        if let Some(base) = &self.base_url {
-            builder = builder
-                .base_url(base)
-                .map_err(|e| Failure::Other(format!("error: bad --base-url: {e}")))?;
+        if let Some(endpoints) = self.endpoints()? {
+            // Origins given on the command line are explicit: plain http is allowed.
+            builder = builder.endpoints(endpoints).allow_http(true);
         }
         builder
             .build()
             .map_err(|e| Failure::Other(format!("error: {e}")))
+    }
+
+    /// The endpoints of `--base-url` (one origin) or `--hosts` (one per platform host);
+    /// `None` for the real platform.
+    fn endpoints(&self) -> Result<Option<Endpoints>, Failure> {
+        if let Some(base) = &self.base_url {
+            return Endpoints::single_origin(base)
+                .map(Some)
+                .map_err(|e| Failure::Other(format!("error: bad --base-url: {e}")));
+        }
+        let Some(hosts) = &self.hosts else {
+            return Ok(None);
+        };
+        let bad = |why: String| Failure::Other(format!("error: bad --hosts: {why}"));
+        let origins: Vec<&str> = hosts.split(',').map(str::trim).collect();
+        let [appsmail, connect, auth] = origins[..] else {
+            return Err(bad(format!(
+                "{} origins given, 3 needed: APPSMAIL,CONNECT,AUTH",
+                origins.len()
+            )));
+        };
+        Endpoints::hosts(appsmail, connect, auth)
+            .map(Some)
+            .map_err(|e| bad(e.to_string()))
     }
 
     /// A client without credentials, for the public endpoint.

@@ -3,12 +3,9 @@
 mod cli;
 mod commands;
 mod config;
+mod progress;
 
 use std::process::ExitCode;
-
-use clap::Parser;
-
-use crate::cli::Cli;
 
 /// How a command failed, and so the exit status.
 #[derive(Debug)]
@@ -20,7 +17,7 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

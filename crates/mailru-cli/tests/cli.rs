@@ -333,8 +333,29 @@ fn assert_token_json(v: &Value, uid: u64) {
         v["refresh_token"].as_str().is_some_and(|t| !t.is_empty()),
         "{v}"
     );
-    let expires = v["expires_in"].as_u64().expect("expires_in is a number");
-    assert!(expires > 0 && expires <= 86_400, "{v}");
+    // The token file's field: an absolute time, unix seconds, about a day from now.
+    let expires_at = v["expires_at"].as_u64().expect("expires_at is a number");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        expires_at > now && expires_at <= now + 86_400 + 60,
+        "{v} (now {now})"
+    );
+    assert!(v.get("cookies").is_none(), "no login cookies: {v}");
+}
+
+/// The keys of a JSON object, sorted.
+fn keys_of(v: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
 }
 
 // ---------------------------------------------------------------------------------------
@@ -780,6 +801,49 @@ async fn login_with_a_token_file_writes_it_private_and_call_uses_it() {
         None,
         "the client circuit: {log:#?}"
     );
+    assert_eq!(calls[0].error_code, None, "{log:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_login_prints_is_a_token_file_that_call_accepts() {
+    let emu = emulator().await;
+    let dir = TempDir::new("login-stdout");
+    // `mailru login > printed.json`
+    let run = mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD])
+        .run()
+        .await;
+    run.expect_code(0);
+    assert!(run.stderr.is_empty(), "{run:#?}");
+    let printed = dir.file("printed.json");
+    std::fs::write(&printed, &run.stdout).unwrap();
+    let token = run.json();
+    assert_token_json(&token, DEMO_UID);
+
+    // The same fields as a token file that login saves itself.
+    let saved = dir.file("saved.json");
+    mailru(keys_args(&emu))
+        .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD])
+        .args(["--token-file", &saved])
+        .run()
+        .await
+        .expect_code(0);
+    assert_eq!(keys_of(&token), keys_of(&read_json(&saved)));
+
+    // `mailru call users.getInfo --token-file printed.json`
+    emu.clear_requests();
+    let run = mailru(app_args(&emu))
+        .args(["--private-key", APP_PRIVATE_KEY])
+        .args(["call", "users.getInfo", "--token-file", &printed])
+        .run()
+        .await;
+    run.expect_code(0);
+    assert_eq!(uid_of(&run.json()[0]["uid"]), DEMO_UID, "{run:#?}");
+    let log = emu.requests();
+    let calls = rest_calls(&log, "users.getInfo");
+    assert_eq!(calls.len(), 1, "{log:#?}");
+    // The log masks the value; the emulator accepted it.
+    assert!(calls[0].param("session_key").is_some(), "{log:#?}");
     assert_eq!(calls[0].error_code, None, "{log:#?}");
 }
 
@@ -1234,6 +1298,106 @@ async fn emulator_subcommand_on_a_busy_port_exits_2() {
     assert!(run.stderr_line().contains(&port), "{run:#?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulator_help_lists_only_the_emulators_options() {
+    for help in [
+        ["emulator", "--help"],
+        ["emulator", "-h"],
+        ["help", "emulator"],
+    ] {
+        let run = mailru(help).run().await;
+        run.expect_code(0);
+        assert!(run.stderr.is_empty(), "{run:#?}");
+        for option in ["--port", "--seed", "Usage: mailru emulator"] {
+            assert!(run.stdout.contains(option), "{help:?}: {option}: {run:#?}");
+        }
+        for client in [
+            "--access-token",
+            "--token-file",
+            "--base-url",
+            "--private-key",
+            "--circuit",
+            "MAILRU_",
+        ] {
+            assert!(!run.stdout.contains(client), "{help:?}: {client}: {run:#?}");
+        }
+    }
+    // The main help still offers the subcommand (and the client's options).
+    let run = mailru(["--help"]).run().await;
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("emulator ")),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("--access-token"), "{run:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulator_options_that_are_wrong_exit_2_naming_them() {
+    for (args, needle) in [
+        (vec!["emulator", "--port", "not-a-port"], "--port"),
+        (vec!["emulator", "--port", "70000"], "--port"),
+        (vec!["emulator", "--seed"], "--seed"),
+        (vec!["emulator", "--community"], "--community"),
+        (vec!["emulator", "extra"], "extra"),
+    ] {
+        let run = mailru(args.clone()).run().await;
+        run.expect_code(2);
+        assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
+        assert!(run.stderr.contains(needle), "{args:?}: {run:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// completions
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_print_a_script_of_every_subcommand() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = mailru(["completions", shell]).run().await;
+        run.expect_code(0);
+        assert!(run.stderr.is_empty(), "{shell}: {run:#?}");
+        for word in [
+            "sign",
+            "login",
+            "refresh",
+            "call",
+            "all",
+            "resolve",
+            "emulator",
+            "completions",
+            // Options (fish writes `-l quiet`).
+            "token-file",
+            "quiet",
+            // The emulator's own options, parsed apart, are completed too.
+            "port",
+            "seed",
+        ] {
+            assert!(run.stdout.contains(word), "{shell}: {word}: {}", run.stdout);
+        }
+    }
+    let run = mailru(["completions", "bash"]).run().await;
+    assert!(run.stdout.contains("complete -F _mailru"), "{}", run.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_of_an_unknown_shell_exit_2() {
+    for (args, needle) in [
+        (
+            vec!["completions", "tcsh"],
+            "[possible values: bash, elvish, fish",
+        ),
+        (vec!["completions"], "<SHELL>"),
+    ] {
+        let run = mailru(args.clone()).run().await;
+        run.expect_code(2);
+        assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
+        assert!(run.stderr.contains(needle), "{args:?}: {run:#?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Network failures, the environment.
 
@@ -1492,22 +1656,23 @@ async fn nothing_of_the_developers_environment_is_needed() {
     assert!(run.stderr_line().contains("MAILRU_APP_ID"), "{run:#?}");
 }
 
-/// `script` (util-linux) gives the child a terminal for stderr.
-#[cfg(target_os = "linux")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn all_shows_progress_when_stderr_is_a_terminal() {
-    let emu = emulator().await;
-    let dir = TempDir::new("progress");
-    let out = dir.file("items.jsonl");
+/// `args` of `mailru` as one shell command line, followed by `redirects`.
+fn shell_line(args: &[String], redirects: &str) -> String {
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let mut line: Vec<String> = vec![quote(env!("CARGO_BIN_EXE_mailru"))];
-    line.extend(client_args(&emu).iter().map(|a| quote(a)));
-    line.extend(["all", "friends.get"].map(String::from));
-    line.push(format!("> {}", quote(&out)));
-    let shell_line = line.join(" ");
+    line.extend(args.iter().map(|a| quote(a)));
+    line.push(redirects.to_owned());
+    line.join(" ")
+}
+
+/// Runs `shell_line` under `script` (util-linux), which gives it a terminal (with
+/// `TERM=xterm`), and returns what the terminal showed; `None` (a failure on CI) when
+/// `script` is not usable here. The command must succeed.
+async fn in_terminal(test: &str, shell_line: String) -> Option<String> {
     let result = tokio::task::spawn_blocking(move || {
         isolated("script")
             .args(["-qec", &shell_line, "/dev/null"])
+            .env("TERM", "xterm")
             .stdin(Stdio::null())
             .output()
     })
@@ -1519,22 +1684,113 @@ async fn all_shows_progress_when_stderr_is_a_terminal() {
             let why = format!("`script` (util-linux) is not usable here: {other:?}");
             assert!(!on_ci(), "CI is set and {why}: install util-linux");
             // Straight to stderr: libtest hides `eprintln!` of passing tests.
-            let _ = writeln!(
-                std::io::stderr(),
-                "notice: skipping all_shows_progress_when_stderr_is_a_terminal: {why}"
-            );
-            return;
+            let _ = writeln!(std::io::stderr(), "notice: skipping {test}: {why}");
+            return None;
         }
     };
-    let terminal = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{output:?}");
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_shows_progress_when_stderr_is_a_terminal() {
+    let emu = emulator().await;
+    let dir = TempDir::new("progress");
+    let out = dir.file("items.jsonl");
+    let mut args = client_args(&emu);
+    args.extend(["all", "friends.get"].map(String::from));
+    let line = shell_line(&args, &format!("> '{out}'"));
+    let Some(terminal) = in_terminal("all_shows_progress_when_stderr_is_a_terminal", line).await
+    else {
+        return;
+    };
+    // The last state drawn: every item and every page counted, and the end.
+    let last = terminal
+        .rsplit("friends.get: ")
+        .next()
+        .filter(|_| terminal.contains("friends.get: "))
+        .unwrap_or_else(|| panic!("no progress on the terminal: {terminal:?}"));
     assert!(
-        terminal.contains("friends.get: 250 items, done"),
-        "progress on the terminal: {terminal:?}"
+        last.starts_with("250 items, 3 pages, ") && last.contains(" items/s, "),
+        "the final state: {last:?} in {terminal:?}"
+    );
+    assert!(
+        last.trim_end().ends_with(", done"),
+        "{last:?} in {terminal:?}"
     );
     let items = std::fs::read_to_string(&out).unwrap();
     assert_eq!(items.lines().count(), 250);
     assert!(!items.contains("items"), "no progress in the data");
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_with_quiet_draws_nothing_on_a_terminal() {
+    let emu = emulator().await;
+    let dir = TempDir::new("quiet");
+    for flag in ["--quiet", "-q"] {
+        let out = dir.file("items.jsonl");
+        let mut args = client_args(&emu);
+        args.extend(["all", "friends.get", flag].map(String::from));
+        let line = shell_line(&args, &format!("> '{out}'"));
+        let Some(terminal) = in_terminal("all_with_quiet_draws_nothing_on_a_terminal", line).await
+        else {
+            return;
+        };
+        assert_eq!(terminal, "", "{flag}: nothing on the terminal");
+        let items = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(items.lines().count(), 250, "{flag}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_writes_nothing_to_a_stderr_file_beside_a_terminal() {
+    let emu = emulator().await;
+    let dir = TempDir::new("stderr-file");
+    let (out, err) = (dir.file("items.jsonl"), dir.file("err"));
+    let mut args = client_args(&emu);
+    args.extend(["all", "friends.get"].map(String::from));
+    let line = shell_line(&args, &format!("> '{out}' 2> '{err}'"));
+    let Some(terminal) = in_terminal(
+        "all_writes_nothing_to_a_stderr_file_beside_a_terminal",
+        line,
+    )
+    .await
+    else {
+        return;
+    };
+    assert_eq!(std::fs::read_to_string(&err).unwrap(), "", "err is empty");
+    assert_eq!(terminal, "", "nor is anything drawn on the terminal");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 250);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_leaves_a_stderr_file_empty() {
+    let emu = emulator().await;
+    let dir = TempDir::new("stderr-file-plain");
+    let err = dir.file("err");
+    let file = std::fs::File::create(&err).unwrap();
+    let mut cmd = mailru(client_args(&emu))
+        .args(["all", "friends.get"])
+        .command();
+    cmd.stderr(file);
+    let (status, stdout) = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().expect("mailru starts");
+        let stdout = drain(child.stdout.take().expect("stdout is piped"));
+        let status = wait_with_deadline(&mut child, CHILD_DEADLINE).expect("mailru ends");
+        (status, stdout.join().unwrap())
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(stdout.lines().count(), 250);
+    assert_eq!(
+        std::fs::read_to_string(&err).unwrap(),
+        "",
+        "2>err stays empty"
+    );
 }
 
 #[test]
@@ -1869,7 +2125,32 @@ async fn no_subcommand_prints_a_secret() {
                 .args(["sign", "a=b"]),
             Some(2),
         ),
+        (
+            "all --quiet that succeeds",
+            mailru(app)
+                .args(["--uid", &uid, "--private-key", APP_PRIVATE_KEY])
+                .args(["--access-token", DEMO_SESSION_KEY])
+                .args(["--secret-key", SENTINEL_SECRET_KEY])
+                .args(["all", "--quiet", "friends.get", "--max", "3"]),
+            Some(0),
+        ),
+        (
+            "emulator with a bad option beside the secrets",
+            mailru(["emulator", "--port", "x"])
+                .args(["--access-token", SENTINEL_ACCESS_TOKEN])
+                .args(["--private-key", SENTINEL_PRIVATE_KEY]),
+            Some(2),
+        ),
+        ("completions bash", mailru(["completions", "bash"]), Some(0)),
+        ("completions zsh", mailru(["completions", "zsh"]), Some(0)),
+        ("completions fish", mailru(["completions", "fish"]), Some(0)),
+        (
+            "completions of an unknown shell",
+            mailru(["completions", "tcsh"]),
+            Some(2),
+        ),
         ("emulator --help", mailru(["emulator", "--help"]), Some(0)),
+        ("help emulator", mailru(["help", "emulator"]), Some(0)),
         ("--help", mailru(["--help"]), Some(0)),
         ("login --help", mailru(["login", "--help"]), Some(0)),
         ("call --help", mailru(["call", "--help"]), Some(0)),
@@ -1877,11 +2158,12 @@ async fn no_subcommand_prints_a_secret() {
     ];
     for (what, cli, code) in cases {
         // Help shows the variables: the token's too.
-        let cli = if what.contains("help") || what.contains("version") {
-            cli.env("MAILRU_ACCESS_TOKEN", SENTINEL_ACCESS_TOKEN)
-        } else {
-            cli
-        };
+        let cli =
+            if what.contains("help") || what.contains("version") || what.contains("completions") {
+                cli.env("MAILRU_ACCESS_TOKEN", SENTINEL_ACCESS_TOKEN)
+            } else {
+                cli
+            };
         // The sentinels of the flags above, and more in the environment.
         let run = with_sentinel_env(cli).run().await;
         assert_eq!(run.code, code, "{what}: {run:#?}");
@@ -2045,4 +2327,128 @@ async fn server_text_in_error_messages_is_sanitized() {
         );
         assert!(!line.contains("SECRET"), "{what}: a secret in {line:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Each platform host on its own origin (`--hosts`): every request of every subcommand goes
+// to its own host, and a swap of hosts is refused by the platform.
+
+/// The emulator with separate hosts, and `--hosts APPSMAIL,CONNECT,AUTH` with the app's
+/// keys.
+async fn separate_hosts() -> (EmulatorHandle, Vec<String>) {
+    let emu = Emulator::builder()
+        .seed(7)
+        .separate_hosts(true)
+        .start()
+        .await
+        .expect("the emulator starts");
+    let o = emu.origins();
+    let args = [
+        "--hosts",
+        &format!("{},{},{}", o.appsmail, o.connect, o.auth),
+        "--app-id",
+        &APP_ID.to_string(),
+        "--private-key",
+        APP_PRIVATE_KEY,
+        "--secret-key",
+        APP_SECRET_KEY,
+    ]
+    .map(String::from)
+    .to_vec();
+    (emu, args)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_subcommand_reaches_each_host_on_its_own_origin() {
+    let (emu, args) = separate_hosts().await;
+    let o = emu.origins();
+    let dir = TempDir::new("hosts");
+    let file = dir.file("token.json");
+
+    // The login form: dialog on connect, password to auth, token from connect.
+    mailru(args.clone())
+        .args(["login", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD])
+        .args(["--token-file", &file])
+        .run()
+        .await
+        .expect_code(0);
+    // REST on appsmail; refresh and the password grant on appsmail's token endpoint.
+    let run = mailru(args.clone())
+        .args(["call", "users.getInfo", "--token-file", &file])
+        .run()
+        .await;
+    run.expect_code(0);
+    assert_eq!(uid_of(&run.json()[0]["uid"]), DEMO_UID, "{run:#?}");
+    mailru(args.clone())
+        .args(["refresh", "--token-file", &file])
+        .run()
+        .await
+        .expect_code(0);
+    mailru(args.clone())
+        .args(["login", "--grant", "password", "--email", DEMO_EMAIL])
+        .args(["--password", DEMO_PASSWORD])
+        .run()
+        .await
+        .expect_code(0);
+
+    let log = emu.requests();
+    let hosts_of = |path: &str| -> Vec<&str> {
+        log.iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.host.as_str())
+            .collect()
+    };
+    let (appsmail, connect, auth) = (o.appsmail.as_str(), o.connect.as_str(), o.auth.as_str());
+    // The dialog, and the dialog again after the login form sent the browser back to it.
+    assert_eq!(hosts_of("/oauth/authorize"), [connect, connect], "{log:#?}");
+    assert_eq!(hosts_of("/cgi-bin/auth"), [auth], "{log:#?}");
+    assert_eq!(hosts_of("/platform/api"), [appsmail], "{log:#?}");
+    // Refresh, then the password grant.
+    assert_eq!(hosts_of("/oauth/token"), [appsmail, appsmail], "{log:#?}");
+    assert!(log.iter().all(|r| r.status != Some(404)), "{log:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn swapped_hosts_are_refused_by_the_platform_and_bad_hosts_say_what_is_needed() {
+    let (emu, _) = separate_hosts().await;
+    let o = emu.origins();
+    // appsmail and connect swapped: the password grant reaches connect's token endpoint,
+    // which takes only codes.
+    let swapped = [
+        "--hosts",
+        &format!("{},{},{}", o.connect, o.appsmail, o.auth),
+        "--app-id",
+        &APP_ID.to_string(),
+        "--private-key",
+        APP_PRIVATE_KEY,
+    ]
+    .map(String::from);
+    let run = mailru(swapped)
+        .args(["login", "--grant", "password", "--email", DEMO_EMAIL])
+        .args(["--password", DEMO_PASSWORD])
+        .run()
+        .await;
+    assert_ne!(run.code, Some(0), "{run:#?}");
+    assert!(run.stderr.contains("unsupported_grant_type"), "{run:#?}");
+
+    for (hosts, says) in [
+        (
+            "http://127.0.0.1:1,http://127.0.0.1:2",
+            "2 origins given, 3 needed",
+        ),
+        ("http://127.0.0.1:1,,http://127.0.0.1:3", "bad --hosts"),
+    ] {
+        let run = mailru(["--hosts", hosts, "--app-id", "1", "--access-token", "t"])
+            .args(["--private-key", "k", "--uid", "1", "call", "users.getInfo"])
+            .run()
+            .await;
+        assert_ne!(run.code, Some(0), "{run:#?}");
+        assert!(run.stderr.contains(says), "{hosts}: {run:#?}");
+    }
+    let run = mailru(["--hosts", "a,b,c", "--base-url", "http://127.0.0.1:1"])
+        .args(["call", "users.getInfo"])
+        .run()
+        .await;
+    run.expect_code(2);
+    assert!(run.stderr.contains("cannot be used with"), "{run:#?}");
 }

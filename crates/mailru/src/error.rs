@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> mailru::Result<()> {
-/// # let emulator = mailru_emulator::Emulator::builder().start().await?;
+/// # let emulator = mailru::emulator::Emulator::builder().start().await?;
 /// use mailru::prelude::*;
 ///
 /// async fn whoami(oauth: &OAuth) -> mailru::Result<u64> {

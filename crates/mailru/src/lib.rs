@@ -20,7 +20,7 @@
 //! # async fn main() -> mailru::Result<()> {
 //! use mailru::methods::stream::GetByAuthor;
 //! use mailru::prelude::*;
-//! # use mailru_emulator::Emulator;
+//! # use mailru::emulator::Emulator;
 //! # let emulator = Emulator::builder().start().await?;
 //! # let base_url = emulator.base_url();
 //!
@@ -116,3 +116,8 @@ pub mod prelude {
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// Keeps the examples of this crate's README compiling and true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct FacadeReadmeDoctests;
