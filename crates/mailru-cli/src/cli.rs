@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 pub use clap_complete::Shell;
 use mailru::api::{AccessToken, Password, PrivateKey, SecretKey};
-use mailru::emulator::{Emulator, EmulatorBuilder};
+use mailru::emulator::EmulatorArgs;
 
 /// Sign, log in, call and page through the Platform@Mail.Ru REST API.
 #[derive(Debug, Parser)]
@@ -220,24 +220,6 @@ impl EmulatorCli {
     }
 }
 
-/// The emulator's options.
-#[derive(Debug, Args)]
-pub struct EmulatorArgs {
-    /// Port on 127.0.0.1 (0: any free port).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// Seed of the generated data.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-}
-
-impl EmulatorArgs {
-    /// The emulator these options describe.
-    pub fn builder(&self) -> EmulatorBuilder {
-        Emulator::builder().port(self.port).seed(self.seed)
-    }
-}
-
 /// The whole command line: [`Cli`], with `mailru help emulator` showing the help of
 /// [`EmulatorCli`].
 pub fn command() -> clap::Command {
@@ -364,9 +346,12 @@ mod tests {
         };
         assert_eq!(args, ["--port", "8080", "--seed", "7", "--help"]);
         let options = EmulatorCli::try_parse_from(&args[..4]).unwrap().emulator;
-        assert_eq!((options.port, options.seed), (8080, 7));
+        assert_eq!((options.port, options.seed), (Some(8080), Some(7)));
         let defaults = EmulatorCli::try_parse_from(Vec::<String>::new()).unwrap();
-        assert_eq!((defaults.emulator.port, defaults.emulator.seed), (0, 1));
+        assert_eq!(
+            (defaults.emulator.port, defaults.emulator.seed),
+            (None, None)
+        );
         let help = EmulatorCli::try_parse_from(&args).unwrap_err();
         assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
     }

@@ -11,9 +11,10 @@ use mailru::sign::{Circuit, Credentials, canonical_string};
 use serde_json::json;
 
 use crate::Failure;
-use crate::cli::{Cli, Command, EmulatorArgs, EmulatorCli, Global, GrantArg, Shell};
+use crate::cli::{Cli, Command, EmulatorCli, Global, GrantArg, Shell};
 use crate::config::parse_params;
 use crate::progress::Progress;
+use mailru::emulator::EmulatorArgs;
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let g = &cli.global;
@@ -109,7 +110,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             })?;
             print_json(&json!({"uid": r.uid.to_string(), "path": r.path, "profile": r.profile}))
         }
-        Command::Emulator { args } => emulator(&EmulatorCli::parse_args(&args).emulator).await,
+        Command::Emulator { args } => emulator(EmulatorCli::parse_args(&args).emulator).await,
         Command::Completions { shell } => completions(shell),
     }
 }
@@ -301,11 +302,19 @@ async fn all(g: &Global, walk: &Walk<'_>, quiet: bool) -> Result<(), Failure> {
     flushed.map_err(|e| Failure::Other(format!("error: writing output: {e}")))
 }
 
-async fn emulator(args: &EmulatorArgs) -> Result<(), Failure> {
-    let emulator =
-        args.builder().start().await.map_err(|e| {
-            Failure::Other(format!("error: cannot listen on port {}: {e}", args.port))
-        })?;
+async fn emulator(args: EmulatorArgs) -> Result<(), Failure> {
+    let port = args.port.unwrap_or(0);
+    let Some(builder) = args
+        .launch()
+        .map_err(|e| Failure::Other(format!("error: {e}")))?
+    else {
+        return Ok(()); // --dump-world: written.
+    };
+    let emulator = builder.start().await.map_err(|e| {
+        Failure::Other(format!(
+            "error: cannot start the emulator on port {port}: {e}"
+        ))
+    })?;
     println!("{}", emulator.base_url());
     std::io::stdout()
         .flush()

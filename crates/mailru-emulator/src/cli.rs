@@ -175,6 +175,24 @@ impl EmulatorArgs {
         }
         Ok(b)
     }
+
+    /// What a command line does with these flags: with `--dump-world FILE`, write the
+    /// world (checked) and answer `None`; else the builder to start. Shared by
+    /// `mailru-emulator` and `mailru emulator`, so both behave alike.
+    ///
+    /// # Errors
+    /// When `--world` cannot be read or is not a world, or the dump cannot be written.
+    pub fn launch(self) -> Result<Option<EmulatorBuilder>, WorldError> {
+        let dump = self.dump_world.clone();
+        let builder = self.into_builder()?;
+        let Some(path) = dump else {
+            return Ok(Some(builder));
+        };
+        let world = builder.world_snapshot();
+        world.check()?;
+        world.to_path(&path)?;
+        Ok(None)
+    }
 }
 
 #[cfg(test)]

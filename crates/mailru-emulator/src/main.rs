@@ -17,26 +17,14 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let dump = cli.emulator.dump_world.clone();
-    let builder = match cli.emulator.into_builder() {
-        Ok(b) => b,
+    let builder = match Cli::parse().emulator.launch() {
+        Ok(Some(builder)) => builder,
+        Ok(None) => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mailru-emulator: {e}");
             return ExitCode::from(2);
         }
     };
-    if let Some(path) = dump {
-        let world = builder.world_snapshot();
-        let written = world.check().and_then(|()| world.to_path(&path));
-        return match written {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("mailru-emulator: {e}");
-                ExitCode::FAILURE
-            }
-        };
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
