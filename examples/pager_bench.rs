@@ -105,7 +105,7 @@ async fn run(o: Options) -> ExitCode {
     let mut stopped = false;
     loop {
         // Checked once a page: cheap next to the walk.
-        if count % 100 == 0 && limit.is_some_and(|l| started.elapsed() >= l) {
+        if count.is_multiple_of(100) && limit.is_some_and(|l| started.elapsed() >= l) {
             stopped = true;
             break;
         }

@@ -428,18 +428,16 @@ fn series_table(md: &mut String, series: &[Series], unit: &str) -> std::fmt::Res
          |---|---|---|---|---|---|---|"
     )?;
     for s in series {
-        if let Some(e) = &s.error {
-            if s.rates.is_empty() {
-                writeln!(md, "| {} | failed: {} | | | | | |", s.name, one_line(e))?;
-                continue;
-            }
+        if let Some(e) = &s.error
+            && s.rates.is_empty()
+        {
+            writeln!(md, "| {} | failed: {} | | | | | |", s.name, one_line(e))?;
+            continue;
         }
         let (rate, rate_spread) = spread(&s.rates, thousands);
         let (time, _) = spread(&s.seconds, |x| format!("{x:.2} s"));
         let (peak, peak_spread) = spread(&rss(s), mib);
-        let per_run = s
-            .count
-            .map_or("5 s".to_owned(), |n| format!("{}", thousands(n as f64)));
+        let per_run = s.count.map_or("5 s".to_owned(), |n| thousands(n as f64));
         let failed = match (&s.error, s.stopped_at) {
             (Some(e), _) => format!(" (then failed: {})", one_line(e)),
             (None, Some(n)) => format!(
