@@ -1,5 +1,6 @@
 //! `cargo xtask`: the one entry point for humans and CI (matklad's cargo-xtask convention).
 
+mod bench;
 mod fuzz;
 mod steps;
 mod test;
@@ -12,8 +13,11 @@ usage: cargo xtask <task> [args...]
 
 tasks:
   test         fmt check, clippy (-D warnings), every test of the workspace
-               (unit, integration, doc), and a build of every example
-  bench [ARGS] run the criterion benchmarks; ARGS go to `cargo bench` (e.g. a filter)
+               (unit, integration, doc), a build of every example and benchmark, the
+               docs (-D warnings) and the facade with each feature alone
+  bench        every benchmark (criterion, clients against nginx and the emulator
+               on loopback, the pager), written to BENCHMARKS.md; needs nginx, wrk,
+               /usr/bin/time (apt-get installs them when missing) and python3
   fuzz [ARGS]  run each cargo-fuzz target (nightly) N s: [--seconds N] [TARGET...]
 ";
 
@@ -23,7 +27,7 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     match task.as_deref() {
         Some("test") if rest.is_empty() => test::run(),
-        Some("bench") => steps::run(&bench_steps(&rest)),
+        Some("bench") if rest.is_empty() => bench::run(),
         Some("fuzz") => fuzz::run(&rest),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
@@ -41,13 +45,4 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn bench_steps(extra: &[String]) -> Vec<steps::Step> {
-    let mut step = steps::Step::cargo("benchmarks", &["bench", "--workspace"]);
-    if !extra.is_empty() {
-        step.args.push("--".to_owned());
-        step.args.extend(extra.iter().cloned());
-    }
-    vec![step]
 }

@@ -23,7 +23,12 @@ pub fn run() -> ExitCode {
             "tests (unit, integration, doc)",
             &["test", "--workspace", "--no-fail-fast"],
         ),
-        Step::cargo("examples build", &["build", "--workspace", "--examples"]),
+        // Benchmarks are built (they must keep compiling), never run: timings are for
+        // `cargo xtask bench`, not for tests.
+        Step::cargo(
+            "examples and benchmarks build",
+            &["build", "--workspace", "--examples", "--benches"],
+        ),
         docs("docs (default features)", &[]),
         docs("docs (all features)", &["--all-features"]),
         facade("facade without default features", ""),

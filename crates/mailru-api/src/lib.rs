@@ -47,3 +47,14 @@ pub use secret::{AccessToken, Password, PrivateKey, RefreshToken, SecretKey};
 pub use session::{Session, SessionSource};
 pub use text::sanitize;
 pub use transport::{HttpRequest, HttpResponse, HyperTransport, HyperTransportBuilder, Transport};
+
+/// Internals the benchmarks measure on their own (`benches/api.rs`, `cargo xtask bench`).
+/// Not a stable API, hidden from the documentation, like `mailru_emulator::fuzzing`.
+#[doc(hidden)]
+pub mod bench_hooks {
+    /// The query (or form body) encoding of every call: `k=v&k=v`, form-encoded, in one
+    /// allocation.
+    pub fn encode_query(pairs: &[(&str, &str)]) -> String {
+        crate::request::encode(pairs)
+    }
+}
