@@ -19,6 +19,8 @@ tasks:
                on loopback, the pager), written to BENCHMARKS.md; needs nginx, wrk,
                /usr/bin/time (apt-get installs them when missing) and python3
   fuzz [ARGS]  run each cargo-fuzz target (nightly) N s: [--seconds N] [TARGET...]
+  soak         the emulator under 2,000 idle connections and 100,000 large bodies
+               (release build; too heavy for `test`)
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +31,22 @@ fn main() -> ExitCode {
         Some("test") if rest.is_empty() => test::run(),
         Some("bench") if rest.is_empty() => bench::run(),
         Some("fuzz") => fuzz::run(&rest),
+        Some("soak") if rest.is_empty() => steps::run(&[steps::Step::cargo(
+            "soaks",
+            &[
+                "test",
+                "--release",
+                "-p",
+                "mailru-emulator",
+                "--test",
+                "soak",
+                "--",
+                "--ignored",
+                "--test-threads",
+                "1",
+                "--nocapture",
+            ],
+        )]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -104,7 +104,13 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
         Ok(_) => (String::new(), first.to_string()),
     };
     Err(Error::Decode {
-        path: if path == "." { String::new() } else { path },
+        // The path names the server's keys: its text, so sanitized like the rest (found
+        // by the envelope_decode fuzz target: a key holding U+007F).
+        path: if path == "." {
+            String::new()
+        } else {
+            crate::text::sanitize(&path)
+        },
         message: crate::text::sanitize(&message),
         body_start: body_start(body),
         source: Some(Cause::new(first)),
@@ -155,6 +161,21 @@ mod tests {
         assert!(is_empty(b" {} "));
         assert!(is_empty(b"[]"));
         assert!(!is_empty(b"[1]"));
+    }
+
+    #[test]
+    fn a_path_through_keys_with_control_characters_is_sanitized() {
+        // The envelope_decode fuzz target's find: a key holding U+007F before a string
+        // that is not UTF-8.
+        let body = b"[{\"aid\":\"_myphoto\",\"cover_pid\":1,\"%o\x7fner\":\"101\xbe\xd1\x82\"}]";
+        let err = decode::<Vec<crate::models::Album>>(body).unwrap_err();
+        let shown = err.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        let Error::Decode { path, .. } = err else {
+            panic!("{err:?}")
+        };
+        assert!(path.starts_with("[0].%o"), "{path:?}");
+        assert!(!path.chars().any(char::is_control), "{path:?}");
     }
 
     #[test]
