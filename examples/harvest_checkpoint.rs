@@ -76,7 +76,7 @@ pub async fn run(
                 complete: false,
             });
         }
-        if events.checkpoint().items % u64::from(PAGE) == 0 {
+        if events.checkpoint().items.is_multiple_of(u64::from(PAGE)) {
             save_checkpoint(&mut file, &checkpoint_file, &events.checkpoint())?;
         }
     }
