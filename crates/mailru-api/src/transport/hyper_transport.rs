@@ -192,6 +192,26 @@ impl Default for HyperTransport {
     }
 }
 
+/// A refused connection on loopback: most often an emulator whose handle was dropped
+/// (which stops it). Says so; `source()` goes on to the OS error.
+#[derive(Debug)]
+struct NothingListens(Cause);
+
+impl std::fmt::Display for NothingListens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "nothing answers on this loopback address (if it is a mailru emulator: it stops \
+             when its handle is dropped; keep the handle alive while calls are made)",
+        )
+    }
+}
+
+impl std::error::Error for NothingListens {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
 /// The transport error of a hyper client error. The connector's errors are connect, TLS
 /// or proxy failures (told apart by the types in the chain), the rest happened while
 /// sending the request or waiting for the response head. A TLS failure's cause is the
@@ -243,6 +263,10 @@ fn inner<'a>(
 #[async_trait]
 impl Transport for HyperTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let loopback = request
+            .url
+            .host_str()
+            .is_some_and(super::proxy::is_loopback);
         let mut builder = http::Request::builder()
             .method(request.method)
             .uri(request.url.as_str());
@@ -262,7 +286,17 @@ impl Transport for HyperTransport {
                 kind: TransportKind::Other,
                 source: Some(Cause::new(e)),
             })?;
-        let resp = self.client.request(req).await.map_err(transport_error)?;
+        let resp = self
+            .client
+            .request(req)
+            .await
+            .map_err(|e| match transport_error(e) {
+                Error::Transport {
+                    kind: TransportKind::Connect,
+                    source: Some(cause),
+                } if loopback => Error::transport(TransportKind::Connect, NothingListens(cause)),
+                other => other,
+            })?;
         let (parts, body) = resp.into_parts();
         let limit = self.max_response_bytes;
         let body = Limited::new(body, limit)
