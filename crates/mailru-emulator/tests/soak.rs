@@ -7,8 +7,8 @@
 #![cfg(target_os = "linux")]
 
 mod common;
+mod process;
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -17,70 +17,17 @@ use bytes::Bytes;
 use common::{Circuit, Http, encode, sign};
 use hyper::Method;
 use mailru_emulator::accounts::*;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use process::serve;
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
 
 const HANG_GUARD: Duration = Duration::from_secs(30);
 const FORM: &str = "application/x-www-form-urlencoded";
 
-struct Served {
-    child: Child,
-    base: String,
-}
-
-async fn serve() -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailru-emulator"))
-        .args(["--port", "0", "--seed", "7"])
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .await
-        .unwrap();
-    Served {
-        child,
-        base: line.trim().to_owned(),
-    }
-}
-
-impl Served {
-    fn addr(&self) -> &str {
-        self.base.trim_start_matches("http://")
-    }
-
-    /// A signed GET of `method` with the demo session.
-    fn url(&self, method: &str, extra: &[(&str, &str)]) -> String {
-        let app = APP_ID.to_string();
-        let mut params = vec![
-            ("app_id", app.as_str()),
-            ("method", method),
-            ("session_key", DEMO_SESSION_KEY),
-        ];
-        params.extend_from_slice(extra);
-        let signed = sign(&params, Circuit::Client, &DEMO_UID.to_string());
-        format!("{}/platform/api?{}", self.base, encode(&signed))
-    }
-
-    /// Current resident set (VmRSS), in KiB.
-    fn rss_kib(&self) -> u64 {
-        let pid = self.child.id().unwrap();
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "soak: run by `cargo xtask soak`"]
 async fn two_thousand_idle_connections_do_not_keep_other_clients_out() {
-    let emu = serve().await;
+    let emu = serve(&[]).await;
     let http = Http::default();
     let mut idle = Vec::with_capacity(2_000);
     for i in 0..2_000 {
@@ -107,7 +54,7 @@ async fn memory_stays_bounded_over_a_hundred_thousand_large_bodies() {
     const WARM: u64 = 30_000;
     const REQUESTS: u64 = 100_000;
     const IN_FLIGHT: u64 = 32;
-    let emu = serve().await;
+    let emu = serve(&[]).await;
     let http = Http::default();
     // A POSTed read with a 48 KiB parameter the method ignores: the body is read, parsed,
     // checked, logged and answered; nothing is stored but the (bounded) log entry.
@@ -148,10 +95,10 @@ async fn memory_stays_bounded_over_a_hundred_thousand_large_bodies() {
         }
     };
     run(WARM).await;
-    let warm_kib = emu.rss_kib();
+    let warm_kib = emu.memory_kib("VmRSS");
     sent.store(WARM, Ordering::Relaxed);
     run(REQUESTS).await;
-    let done_kib = emu.rss_kib();
+    let done_kib = emu.memory_kib("VmRSS");
     eprintln!(
         "emulator RSS after {WARM} large bodies: {warm_kib} KiB, after {REQUESTS}: {done_kib} KiB"
     );
