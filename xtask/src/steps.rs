@@ -3,6 +3,7 @@
 use std::env;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 /// One step: a description and a cargo command line (plus environment).
 pub struct Step {
@@ -32,6 +33,7 @@ impl Step {
 pub fn run(steps: &[Step]) -> ExitCode {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let root = workspace_root();
+    let started = Instant::now();
     for (i, step) in steps.iter().enumerate() {
         eprintln!(
             "xtask [{}/{}] {}: cargo {}",
@@ -40,13 +42,21 @@ pub fn run(steps: &[Step]) -> ExitCode {
             step.what,
             step.args.join(" ")
         );
+        let step_started = Instant::now();
         let status = Command::new(&cargo)
             .args(&step.args)
             .envs(step.envs.iter().map(|(k, v)| (k, v)))
             .current_dir(&root)
             .status();
         match status {
-            Ok(s) if s.success() => {}
+            // Each step's time, so a slow CI run says where its minutes went.
+            Ok(s) if s.success() => eprintln!(
+                "xtask [{}/{}] {}: done in {:.0} s",
+                i + 1,
+                steps.len(),
+                step.what,
+                step_started.elapsed().as_secs_f64()
+            ),
             Ok(s) => {
                 eprintln!(
                     "xtask: FAILED at step `{}` (cargo {}), {s}",
@@ -61,7 +71,11 @@ pub fn run(steps: &[Step]) -> ExitCode {
             }
         }
     }
-    eprintln!("xtask: all {} steps passed", steps.len());
+    eprintln!(
+        "xtask: all {} steps passed in {:.0} s",
+        steps.len(),
+        started.elapsed().as_secs_f64()
+    );
     ExitCode::SUCCESS
 }
 
