@@ -73,6 +73,14 @@ fn session() -> Session {
     )
 }
 
+/// The test's full name in this binary: its module path without the crate's name.
+fn exact_name() -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::{TEST_NAME}"),
+        None => TEST_NAME.to_owned(),
+    }
+}
+
 /// Set (to the emulator's port) in the child process of the test below.
 const CHILD: &str = "MAILRU_TEST_ENV_PROXY_CHILD";
 const TEST_NAME: &str = "env_proxies_spare_loopback_and_can_be_turned_off";
@@ -94,7 +102,7 @@ async fn env_proxies_spare_loopback_and_can_be_turned_off() {
     let exe = std::env::current_exe().unwrap();
     let mut command = std::process::Command::new(exe);
     command
-        .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
+        .args([&exact_name(), "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD, port.to_string());
     for name in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
         command.env(name, &proxy_url);

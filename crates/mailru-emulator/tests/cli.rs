@@ -1,7 +1,7 @@
 //! The binary's command line: `--help` lists every option of [`EmulatorArgs`], and a
 //! dumped world served with `--world` answers as the generated one.
 
-mod common;
+use crate::common;
 
 use std::process::Stdio;
 

@@ -2,7 +2,7 @@
 //! connections cannot keep a real client out. Timeouts here are short and configured per
 //! test; the generous outer timeouts only turn a hang into a failure.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

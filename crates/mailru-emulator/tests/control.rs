@@ -2,7 +2,7 @@
 //! on loopback, which every page can reach): foreign `Origin`s get 403, and JSON endpoints
 //! want `Content-Type: application/json`, which a cross-site form cannot send.
 
-mod common;
+use crate::common;
 
 use common::{Circuit, Env};
 use hyper::{Method, StatusCode};

@@ -1,6 +1,6 @@
 //! Fault injection (Rust API and HTTP control API), the request log, determinism.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

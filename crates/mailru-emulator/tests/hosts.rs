@@ -3,7 +3,7 @@
 //! endpoint is `unsupported_grant_type`, and every URL the emulator generates points at
 //! the right host. The login flow is walked with a plain client using only those URLs.
 
-mod common;
+use crate::common;
 
 use common::{Circuit, Env, Resp, encode, owned, sign};
 use hyper::StatusCode;

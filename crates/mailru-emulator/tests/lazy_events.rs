@@ -5,8 +5,8 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-mod process;
+use crate::common;
+use crate::process;
 
 use common::Http;
 use mailru_emulator::MAX_EVENTS;

@@ -2,7 +2,7 @@
 //! log's byte budget, extreme configuration values and deep comment chains: hostile input
 //! must be refused or bounded, never crash or bloat the process hosting the emulator.
 
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use common::{Circuit, Env, JSON_TYPE, encode, owned, sign};

@@ -2,7 +2,7 @@
 //! dialogs, the login form target, consent and decline, the code and implicit flows, the
 //! token endpoint and what its tokens can do on the REST API. Plain HTTP only (tests/common).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration;

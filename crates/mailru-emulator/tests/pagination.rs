@@ -2,7 +2,7 @@
 //! pagination"): default limits, the page cap, exclusive `skip` cursors, walks that collect
 //! everything exactly once, the uids cap, closed communities and sessionless public reads.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! The REST endpoint at the protocol level: circuits, signatures, the error codes.
 
-mod common;
+use crate::common;
 
 use common::{Circuit, Env, JSON_TYPE, encode, owned, sign};
 use hyper::StatusCode;

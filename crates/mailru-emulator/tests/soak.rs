@@ -6,8 +6,8 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-mod process;
+use crate::common;
+use crate::process;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,7 +1,7 @@
 //! Token lifetimes to the millisecond, and state that stays bounded: old token pairs,
 //! browser logins and consent dialogs are dropped.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

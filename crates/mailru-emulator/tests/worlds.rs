@@ -1,6 +1,6 @@
 //! Worlds of one's own and stubs, through raw HTTP calls signed with mailru-sign.
 
-mod common;
+use crate::common;
 
 use common::{Circuit, Env, encode, owned};
 use hyper::StatusCode;

@@ -3,7 +3,7 @@
 //! notifications.send, `{"id": ...}` for the others) and the matching read method shows
 //! the change. Every test starts its own emulator, so the order of tests does not matter.
 
-mod common;
+use crate::common;
 
 use common::{Circuit, Env, Resp, sign};
 use mailru_emulator::accounts::{

@@ -6,8 +6,7 @@ mod harvest_checkpoint;
 mod renewing_token_file;
 #[path = "../../../examples/sign_only.rs"]
 mod sign_only;
-#[path = "../../../examples/test_own_code.rs"]
-mod test_own_code;
+use crate::test_own_code;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -2,9 +2,7 @@
 //! `friends.get`; loaded with `World::from_path` and checked through the public mailru
 //! API. A world file that does not hold together is refused, naming the entry.
 
-#[path = "../../../examples/test_own_code.rs"]
-#[allow(dead_code)]
-mod test_own_code;
+use crate::test_own_code;
 
 use mailru::emulator::{Emulator, Stub, World};
 use mailru::prelude::*;
