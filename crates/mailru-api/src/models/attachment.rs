@@ -4,8 +4,11 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::lenient::{self, from_value};
+use serde_json::value::RawValue;
+
+use super::lenient::{self, from_text};
 use super::{Track, User, de};
+use crate::json::{Probe, probe};
 
 /// One attachment. Kinds the client does not know, and items without `object`, are kept
 /// whole in [`Attachment::Other`].
@@ -66,40 +69,61 @@ impl Attachment {
 }
 
 impl<'de> Deserialize<'de> for Attachment {
+    /// The item's text is taken whole, its `object` looked at, and the text decoded once
+    /// into the matching kind (no `serde_json::Value` in between).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        let kind = match value.get("object").and_then(Value::as_str) {
-            Some(k) => k.to_owned(),
-            None => return Ok(Attachment::Other(value)),
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let kind = match text
+            .starts_with('{')
+            .then(|| probe(text.as_bytes(), "object"))
+        {
+            Some(Probe::Str(kind)) => kind,
+            _ => String::new(),
         };
-        let Value::Object(mut map) = value else {
-            return Ok(Attachment::Other(value));
+        let wrong = |e: serde_json::Error| {
+            serde::de::Error::custom(format!("{e} (in a {kind} attachment)"))
         };
-        // The kind is the variant; the struct gets the other fields.
-        let object = map.remove("object");
-        let rest = Value::Object(map);
-        let prefix =
-            |e: D::Error| serde::de::Error::custom(format!("{e} (in a {kind} attachment)"));
-        Ok(match kind.as_str() {
-            "text" => Attachment::Text(from_value(rest).map_err(prefix)?),
-            "tag" => Attachment::Tag(from_value(rest).map_err(prefix)?),
-            "link" => Attachment::Link(from_value(rest).map_err(prefix)?),
-            "avatar" => Attachment::Avatar(from_value(rest).map_err(prefix)?),
-            "image" => Attachment::Image(from_value(rest).map_err(prefix)?),
-            "music" => Attachment::Music(from_value(rest).map_err(prefix)?),
-            "video" => Attachment::Video(from_value(rest).map_err(prefix)?),
-            "app" => Attachment::App(from_value(rest).map_err(prefix)?),
-            "group" => Attachment::Group(Box::new(from_value(rest).map_err(prefix)?)),
-            "gift" => Attachment::Gift(Box::new(from_value(rest).map_err(prefix)?)),
+        let mut attachment = match kind.as_str() {
+            "text" => Attachment::Text(from_text(text).map_err(wrong)?),
+            "tag" => Attachment::Tag(from_text(text).map_err(wrong)?),
+            "link" => Attachment::Link(from_text(text).map_err(wrong)?),
+            "avatar" => Attachment::Avatar(from_text(text).map_err(wrong)?),
+            "image" => Attachment::Image(from_text(text).map_err(wrong)?),
+            "music" => Attachment::Music(from_text(text).map_err(wrong)?),
+            "video" => Attachment::Video(from_text(text).map_err(wrong)?),
+            "app" => Attachment::App(from_text(text).map_err(wrong)?),
+            "group" => Attachment::Group(Box::new(from_text(text).map_err(wrong)?)),
+            "gift" => Attachment::Gift(Box::new(from_text(text).map_err(wrong)?)),
             _ => {
-                let Value::Object(mut map) = rest else {
-                    unreachable!("built from a map above")
-                };
-                if let Some(object) = object {
-                    map.insert("object".to_owned(), object);
-                }
-                Attachment::Other(Value::Object(map))
+                return serde_json::from_str(text)
+                    .map(Attachment::Other)
+                    .map_err(serde::de::Error::custom);
             }
+        };
+        // The kind is the variant: `object` is not one of the struct's other fields.
+        if let Some(extra) = attachment.extra_mut() {
+            extra.remove("object");
+        }
+        Ok(attachment)
+    }
+}
+
+impl Attachment {
+    /// The `extra` map of a known kind.
+    fn extra_mut(&mut self) -> Option<&mut Map<String, Value>> {
+        Some(match self {
+            Attachment::Text(a) => &mut a.extra,
+            Attachment::Tag(a) => &mut a.extra,
+            Attachment::Link(a) => &mut a.extra,
+            Attachment::Avatar(a) => &mut a.extra,
+            Attachment::Image(a) => &mut a.extra,
+            Attachment::Music(a) => &mut a.extra,
+            Attachment::Video(a) => &mut a.extra,
+            Attachment::App(a) => &mut a.extra,
+            Attachment::Group(a) => &mut a.extra,
+            Attachment::Gift(a) => &mut a.extra,
+            Attachment::Other(_) => return None,
         })
     }
 }

@@ -73,11 +73,25 @@ macro_rules! model {
                                 let key = key.as_str();
                                 $(
                                     if key == model!(@key $field $(, $key)?) {
+                                        // A key sent twice is refused, as serde's derive
+                                        // does: which one counts would be a guess (and
+                                        // the pager's cursor reads the first).
+                                        if $field.is_some() {
+                                            return Err(serde::de::Error::duplicate_field(
+                                                model!(@key $field $(, $key)?),
+                                            ));
+                                        }
                                         $field = Some(map.next_value::<fields::$field>()?.0);
                                         continue;
                                     }
                                 )*
                                 let value: serde_json::Value = map.next_value()?;
+                                if extra.contains_key(key) {
+                                    return Err(serde::de::Error::custom(format_args!(
+                                        "duplicate field `{}`",
+                                        $crate::text::sanitize(key)
+                                    )));
+                                }
                                 extra.insert(key.to_owned(), value);
                             }
                             Ok($name {
@@ -297,5 +311,21 @@ mod tests {
         let v = serde_json::json!({"n": "7", "f": 1});
         let t: T = serde_json::from_value(v).unwrap();
         assert_eq!((t.n, t.f), (Some(7), true));
+    }
+}
+
+#[cfg(test)]
+mod duplicate_keys {
+    use crate::models::{StreamItem, User};
+
+    #[test]
+    fn a_key_sent_twice_is_refused_typed_or_extra() {
+        let err = serde_json::from_str::<User>(r#"{"uid":"1","uid":"2"}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate field `uid`"), "{err}");
+        let err = serde_json::from_str::<User>(r#"{"uid":"1","zz":1,"zz":2}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate field `zz`"), "{err}");
+        // The pager's cursor (the first `id`) can never differ from the decoded item's.
+        let item = r#"{"id":"a","subtype":"event","id":"b"}"#;
+        assert!(serde_json::from_str::<StreamItem>(item).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! More lenient deserializers, built on [`de`](super::de): defaults instead of `Option`s,
-//! lists that may come as one object (all in one pass), and decoding from a `Value` with the
-//! inner path kept (for items whose kind is told by a field, like a stream item's `subtype`).
+//! lists that may come as one object (all in one pass), and decoding a text with the inner
+//! path of a failure kept (for items whose kind is told by a field, like a stream item's
+//! `subtype` or an attachment's `object`).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -8,7 +9,6 @@ use std::marker::PhantomData;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self as serde_de, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
 
 use super::de;
 
@@ -32,10 +32,10 @@ pub(crate) fn u64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Err
 pub(crate) fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de>,
+    T: DeserializeOwned,
 {
     struct ListVisitor<T>(PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+    impl<'de, T: DeserializeOwned> Visitor<'de> for ListVisitor<T> {
         type Value = Vec<T>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a list or an object")
@@ -54,7 +54,12 @@ where
             Ok(out)
         }
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
-            T::deserialize(MapAccessDeserializer::new(map)).map(|one| vec![one])
+            // Rare, and some items (attachments, stream items) read their own text first,
+            // which a map access cannot give: through a `Value`.
+            let one = serde_json::Value::deserialize(MapAccessDeserializer::new(map))?;
+            T::deserialize(one)
+                .map(|one| vec![one])
+                .map_err(serde_de::Error::custom)
         }
     }
     d.deserialize_any(ListVisitor(PhantomData))
@@ -118,20 +123,6 @@ fn without_position(e: &serde_json::Error) -> String {
     text
 }
 
-/// Decodes `value` as `T`; a failure says where inside `value`, as
-/// ``at `authors[1].uid`: <message>``, nested decodes included.
-pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        if path == "." || path.is_empty() {
-            E::custom(message)
-        } else {
-            E::custom(nest(&path, &message))
-        }
-    })
-}
-
 /// Puts `outer` in front of the path of `message` (or gives it one).
 fn nest(outer: &str, message: &str) -> String {
     match message
@@ -165,10 +156,8 @@ mod tests {
             #[allow(dead_code)]
             user: Option<crate::models::User>,
         }
-        let v = serde_json::json!({"items": [{"user": {"uid": 1}}, {"user": {"uid": "x"}}]});
-        let err = from_value::<Outer, serde_json::Error>(v)
-            .unwrap_err()
-            .to_string();
+        let text = r#"{"items": [{"user": {"uid": 1}}, {"user": {"uid": "x"}}]}"#;
+        let err = from_text::<Outer>(text).unwrap_err().to_string();
         assert_eq!(
             err,
             "at `items[1].user.uid`: `x` is not an unsigned integer"
