@@ -1,5 +1,6 @@
 //! Looking at one field of a JSON document without decoding the rest.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -32,15 +33,26 @@ impl fmt::Display for Probe {
 }
 
 /// What `item` holds at the dotted `path`; a bare scalar item is probed itself.
+///
+/// Reading stops at the first occurrence of the path: the rest of the item is not looked
+/// at (an id that comes first costs almost nothing). The models refuse an object with a
+/// key twice, so the first occurrence is the one a decode would see.
 pub(crate) fn probe(item: &[u8], path: &str) -> Probe {
     let path: Vec<&str> = path.split('.').filter(|p| !p.is_empty()).collect();
     let mut de = serde_json::Deserializer::from_slice(item);
-    PathSeed {
+    let found = RefCell::new(None);
+    let walked = PathSeed {
         path: &path,
         top: true,
+        found: &found,
     }
-    .deserialize(&mut de)
-    .unwrap_or(Probe::Missing)
+    .deserialize(&mut de);
+    // Stopping early is an error for serde_json (the object is left unfinished): the
+    // value is in `found` then.
+    found
+        .into_inner()
+        .or_else(|| walked.ok())
+        .unwrap_or(Probe::Missing)
 }
 
 /// Walks down `path`, skipping every other field without building anything.
@@ -48,6 +60,8 @@ struct PathSeed<'p> {
     path: &'p [&'p str],
     /// The item itself: a scalar item is its own key.
     top: bool,
+    /// Set when the path was found inside an object; reading stops there.
+    found: &'p RefCell<Option<Probe>>,
 }
 
 impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
@@ -99,18 +113,23 @@ impl<'de> Visitor<'de> for PathSeed<'_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Probe::Other("an object"));
         };
-        let mut found = Probe::Missing;
         while let Some(key) = map.next_key::<crate::models::de::Key<'de>>()? {
-            if key.as_str() == *first {
-                found = map.next_value_seed(PathSeed {
-                    path: rest,
-                    top: false,
-                })?;
-            } else {
+            if key.as_str() != *first {
                 map.next_value::<IgnoredAny>()?;
+                continue;
             }
+            let inner = map.next_value_seed(PathSeed {
+                path: rest,
+                top: false,
+                found: self.found,
+            })?;
+            let mut found = self.found.borrow_mut();
+            if found.is_none() {
+                *found = Some(inner);
+            }
+            return Err(de::Error::custom("found"));
         }
-        Ok(found)
+        Ok(Probe::Missing)
     }
 }
 

@@ -90,7 +90,7 @@ pub struct Items<T> {
     /// The page being handed out, and its items not yet handed out.
     page: Option<RawPage>,
     buffer: VecDeque<(Range<usize>, Cursor)>,
-    convert: fn(&[u8]) -> serde_json::Result<T>,
+    convert: fn(&str) -> serde_json::Result<T>,
 }
 
 // The items are never pinned: only the boxed request future is, and a box is `Unpin`.
@@ -251,8 +251,8 @@ impl<T> Stream for Pages<T> {
     }
 }
 
-fn decode_item<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
-    serde_json::from_slice(bytes)
+fn decode_item<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    serde_json::from_str(text)
 }
 
 fn item_error(e: serde_json::Error) -> Error {

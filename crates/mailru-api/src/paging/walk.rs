@@ -247,12 +247,15 @@ impl Walk {
     /// Accepts a page only if it is an array of new items that move the cursor on.
     fn check(&mut self, body: Bytes, requested: &Cursor) -> Result<CheckedPage> {
         let method = || sanitize(&self.spec.method);
-        let Some(page) = RawPage::parse(body.clone()) else {
-            return Err(PaginationError::NotAnArray {
-                method: method(),
-                body_start: body_start(&body),
+        let page = match RawPage::parse(body) {
+            Ok(page) => page,
+            Err(body) => {
+                return Err(PaginationError::NotAnArray {
+                    method: method(),
+                    body_start: body_start(&body),
+                }
+                .into());
             }
-            .into());
         };
         if page.items.is_empty() {
             return Ok(CheckedPage {
@@ -272,7 +275,7 @@ impl Walk {
                     .collect()
             }
         };
-        self.remember(&page)?;
+        self.remember(&page, &cursors)?;
         Ok(CheckedPage { page, cursors })
     }
 
@@ -281,8 +284,9 @@ impl Walk {
     fn skip_cursors(&self, page: &RawPage, requested: &Cursor) -> Result<Vec<Cursor>> {
         let mut cursors = Vec::with_capacity(page.items.len());
         for (index, range) in page.items.iter().enumerate() {
-            match probe(page.item(range), "id") {
-                Probe::Str(id) if !id.is_empty() && page.item(range).first() == Some(&b'{') => {
+            let item = page.item(range);
+            match probe(item.as_bytes(), "id") {
+                Probe::Str(id) if !id.is_empty() && item.starts_with('{') => {
                     cursors.push(Cursor::Skip(id));
                 }
                 other => {
@@ -308,17 +312,22 @@ impl Walk {
     }
 
     /// Notes the page's items (or the page itself, for items without a key); an item or
-    /// page seen recently is an error.
-    fn remember(&mut self, page: &RawPage) -> Result<()> {
+    /// page seen recently is an error. `cursors` are the page's: when the key is the
+    /// `id` a skip cursor already holds, the items are not looked at again.
+    fn remember(&mut self, page: &RawPage, cursors: &[Cursor]) -> Result<()> {
         let mut keyless = false;
-        for range in &page.items {
-            let key = match self.spec.info.item_key {
-                ItemKey::Field(path) => match probe(page.item(range), path) {
+        let ids_known = self.spec.info.paging == Paging::Skip
+            && self.spec.info.item_key == ItemKey::Field("id")
+            && cursors.len() == page.items.len();
+        for (range, cursor) in page.items.iter().zip(cursors) {
+            let key = match (self.spec.info.item_key, cursor) {
+                (_, Cursor::Skip(id)) if ids_known => Some(id.clone()),
+                (ItemKey::Field(path), _) => match probe(page.item(range).as_bytes(), path) {
                     Probe::Str(s) if !s.is_empty() => Some(s),
                     Probe::Num(n) => Some(n),
                     _ => None,
                 },
-                ItemKey::None => None,
+                (ItemKey::None, _) => None,
             };
             let Some(key) = key else {
                 keyless = true;
@@ -335,7 +344,7 @@ impl Walk {
             self.keys.insert(hash);
         }
         if keyless {
-            let items: Vec<&[u8]> = page.items.iter().map(|r| page.item(r)).collect();
+            let items: Vec<&str> = page.items.iter().map(|r| page.item(r)).collect();
             let print = hash_of(&items);
             if self.pages.contains(print) {
                 return Err(PaginationError::Repeated {
