@@ -67,8 +67,9 @@ impl StreamItem {
 }
 
 impl<'de> Deserialize<'de> for StreamItem {
-    /// The item's text is taken whole, its `subtype` looked at, and the text decoded once
-    /// into the matching type (no `serde_json::Value` in between).
+    /// The item's text is taken whole and decoded as an event; when its `subtype` says it
+    /// is something else, decoded again into the matching type (no `serde_json::Value` in
+    /// between).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
         let text = raw.get();
@@ -76,6 +77,14 @@ impl<'de> Deserialize<'de> for StreamItem {
             return serde_json::from_str(text)
                 .map(StreamItem::Other)
                 .map_err(serde::de::Error::custom);
+        }
+        // Most items are events: decoded as one straight away, the subtype checked after
+        // (no pass to find it first). Anything else takes the way below, which gives the
+        // same answer for an event too.
+        if let Ok(event) = serde_json::from_str::<Event>(text)
+            && matches!(event.subtype.as_str(), "event" | "")
+        {
+            return Ok(StreamItem::Event(event));
         }
         let subtype = match probe(text.as_bytes(), "subtype") {
             Probe::Str(s) => s,
