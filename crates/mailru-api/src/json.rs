@@ -55,6 +55,15 @@ pub(crate) fn probe(item: &[u8], path: &str) -> Probe {
         .unwrap_or(Probe::Missing)
 }
 
+/// The string at top-level `key` of an object's text (the field that tells an item's
+/// kind); `""` when `text` is not an object or `key` holds no string.
+pub(crate) fn kind_of(text: &str, key: &str) -> String {
+    match text.starts_with('{').then(|| probe(text.as_bytes(), key)) {
+        Some(Probe::Str(kind)) => kind,
+        _ => String::new(),
+    }
+}
+
 /// Walks down `path`, skipping every other field without building anything.
 struct PathSeed<'p> {
     path: &'p [&'p str],

@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 
 use super::lenient::{self, from_text};
 use super::{Track, User, de};
-use crate::json::{Probe, probe};
+use crate::json::kind_of;
 
 /// One attachment. Kinds the client does not know, and items without `object`, are kept
 /// whole in [`Attachment::Other`].
@@ -74,13 +74,7 @@ impl<'de> Deserialize<'de> for Attachment {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
         let text = raw.get();
-        let kind = match text
-            .starts_with('{')
-            .then(|| probe(text.as_bytes(), "object"))
-        {
-            Some(Probe::Str(kind)) => kind,
-            _ => String::new(),
-        };
+        let kind = kind_of(text, "object");
         let wrong = |e: serde_json::Error| {
             serde::de::Error::custom(format!("{e} (in a {kind} attachment)"))
         };

@@ -4,7 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::json::{Probe, probe};
+use crate::json::kind_of;
 
 use super::lenient;
 use super::{Attachment, User, de};
@@ -86,10 +86,7 @@ impl<'de> Deserialize<'de> for StreamItem {
         {
             return Ok(StreamItem::Event(event));
         }
-        let subtype = match probe(text.as_bytes(), "subtype") {
-            Probe::Str(s) => s,
-            _ => String::new(),
-        };
+        let subtype = kind_of(text, "subtype");
         let wrong = |e: serde_json::Error| {
             serde::de::Error::custom(format!("{e} (in a stream item of subtype {subtype})"))
         };
