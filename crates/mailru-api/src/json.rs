@@ -37,9 +37,9 @@ impl fmt::Display for Probe {
 /// Reading stops at the first occurrence of the path: the rest of the item is not looked
 /// at (an id that comes first costs almost nothing). The models refuse an object with a
 /// key twice, so the first occurrence is the one a decode would see.
-pub(crate) fn probe(item: &[u8], path: &str) -> Probe {
+pub(crate) fn probe(item: &str, path: &str) -> Probe {
     let path: Vec<&str> = path.split('.').filter(|p| !p.is_empty()).collect();
-    let mut de = serde_json::Deserializer::from_slice(item);
+    let mut de = serde_json::Deserializer::from_str(item);
     let found = RefCell::new(None);
     let walked = PathSeed {
         path: &path,
@@ -58,7 +58,7 @@ pub(crate) fn probe(item: &[u8], path: &str) -> Probe {
 /// The string at top-level `key` of an object's text (the field that tells an item's
 /// kind); `""` when `text` is not an object or `key` holds no string.
 pub(crate) fn kind_of(text: &str, key: &str) -> String {
-    match text.starts_with('{').then(|| probe(text.as_bytes(), key)) {
+    match text.starts_with('{').then(|| probe(text, key)) {
         Some(Probe::Str(kind)) => kind,
         _ => String::new(),
     }
@@ -159,16 +159,16 @@ mod tests {
 
     #[test]
     fn probes_find_the_field_and_skip_the_rest() {
-        let item = br#"{"x":{"id":"inner"},"id":"top","user":{"uid":12,"name":"n"}}"#;
+        let item = r#"{"x":{"id":"inner"},"id":"top","user":{"uid":12,"name":"n"}}"#;
         assert_eq!(probe(item, "id"), Probe::Str("top".to_owned()));
         assert_eq!(probe(item, "user.uid"), Probe::Num("12".to_owned()));
         assert_eq!(probe(item, "user.none"), Probe::Missing);
-        assert_eq!(probe(br#"{"id":null}"#, "id"), Probe::Null);
-        assert_eq!(probe(br#"{"id":{"a":1}}"#, "id"), Probe::Other("an object"));
+        assert_eq!(probe(r#"{"id":null}"#, "id"), Probe::Null);
+        assert_eq!(probe(r#"{"id":{"a":1}}"#, "id"), Probe::Other("an object"));
         assert_eq!(
-            probe(br#""15410773191172635989""#, "uid"),
+            probe(r#""15410773191172635989""#, "uid"),
             Probe::Str("15410773191172635989".to_owned())
         );
-        assert_eq!(probe(b"not json", "id"), Probe::Missing);
+        assert_eq!(probe("not json", "id"), Probe::Missing);
     }
 }

@@ -49,6 +49,17 @@ pub trait Method: Send + Sync {
 pub trait Paginated: Method<Output = Vec<Self::Item>> + Clone + 'static {
     /// One item of a page.
     type Item: DeserializeOwned + Send + 'static;
+
+    /// Decodes the first item of `text` (a page from that item on) and says how many
+    /// bytes it took. The default is serde_json's decoding of [`Self::Item`]; an item
+    /// type that reads its own text whole (to pick a variant) overrides it so that a page
+    /// is still read in one pass.
+    ///
+    /// # Errors
+    /// When `text` does not start with a JSON value that decodes as an item.
+    fn first_item(text: &str) -> serde_json::Result<(Self::Item, usize)> {
+        crate::paging::first_value(text)
+    }
 }
 
 /// A file part of a multipart upload (`img_file`).

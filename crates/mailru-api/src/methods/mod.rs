@@ -28,6 +28,10 @@ macro_rules! method {
         method!(@define $(#[$doc])* $ns . $accessor : $name = $api_name -> Vec<$item>; $($rest)*);
         impl $crate::Paginated for $name {
             type Item = $item;
+
+            fn first_item(text: &str) -> serde_json::Result<($item, usize)> {
+                <$item as $crate::models::PageItem>::first_in(text)
+            }
         }
         const _: () = assert!(
             <$name as $crate::Method>::INFO.paging.is_paginated(),

@@ -71,28 +71,34 @@ macro_rules! model {
                             let mut extra = serde_json::Map::new();
                             while let Some(key) = map.next_key::<$crate::models::de::Key<'de>>()? {
                                 let key = key.as_str();
-                                $(
-                                    if key == model!(@key $field $(, $key)?) {
-                                        // A key sent twice is refused, as serde's derive
-                                        // does: which one counts would be a guess (and
-                                        // the pager's cursor reads the first).
-                                        if $field.is_some() {
-                                            return Err(serde::de::Error::duplicate_field(
-                                                model!(@key $field $(, $key)?),
-                                            ));
+                                // A `match` on the key: the compiler sorts the names by
+                                // length and compares only those that can match.
+                                match key {
+                                    $(
+                                        model!(@key $field $(, $key)?) => {
+                                            // A key sent twice is refused, as serde's
+                                            // derive does: which one counts would be a
+                                            // guess (and the pager's cursor reads the
+                                            // first).
+                                            if $field.is_some() {
+                                                return Err(serde::de::Error::duplicate_field(
+                                                    model!(@key $field $(, $key)?),
+                                                ));
+                                            }
+                                            $field = Some(map.next_value::<fields::$field>()?.0);
                                         }
-                                        $field = Some(map.next_value::<fields::$field>()?.0);
-                                        continue;
+                                    )*
+                                    _ => {
+                                        let value: serde_json::Value = map.next_value()?;
+                                        if extra.contains_key(key) {
+                                            return Err(serde::de::Error::custom(format_args!(
+                                                "duplicate field `{}`",
+                                                $crate::text::sanitize(key)
+                                            )));
+                                        }
+                                        extra.insert(key.to_owned(), value);
                                     }
-                                )*
-                                let value: serde_json::Value = map.next_value()?;
-                                if extra.contains_key(key) {
-                                    return Err(serde::de::Error::custom(format_args!(
-                                        "duplicate field `{}`",
-                                        $crate::text::sanitize(key)
-                                    )));
                                 }
-                                extra.insert(key.to_owned(), value);
                             }
                             Ok($name {
                                 $(

@@ -5,9 +5,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::json::kind_of;
+use crate::paging::first_value;
 
 use super::lenient;
-use super::{Attachment, User, de};
+use super::{Attachment, PageItem, User, de};
 
 /// An item of stream.get / stream.getByAuthor, chosen by its `subtype`.
 ///
@@ -79,13 +80,42 @@ impl<'de> Deserialize<'de> for StreamItem {
                 .map_err(serde::de::Error::custom);
         }
         // Most items are events: decoded as one straight away, the subtype checked after
-        // (no pass to find it first). Anything else takes the way below, which gives the
-        // same answer for an event too.
-        if let Ok(event) = serde_json::from_str::<Event>(text)
-            && matches!(event.subtype.as_str(), "event" | "")
-        {
-            return Ok(StreamItem::Event(event));
+        // (no pass to find it first).
+        match serde_json::from_str::<Event>(text) {
+            Ok(event) if is_event(&event) => Ok(StreamItem::Event(event)),
+            _ => StreamItem::by_subtype(text).map_err(serde::de::Error::custom),
         }
+    }
+}
+
+impl PageItem for StreamItem {
+    /// Decoded as an event as the page is read (no pass to take the item's text first);
+    /// only an item whose subtype says otherwise is decoded again, from its text.
+    fn first_in(text: &str) -> serde_json::Result<(Self, usize)> {
+        let mut events = serde_json::Deserializer::from_str(text).into_iter::<Event>();
+        match events.next() {
+            Some(Ok(event)) if is_event(&event) => {
+                Ok((StreamItem::Event(event), events.byte_offset()))
+            }
+            Some(Ok(_)) => {
+                let len = events.byte_offset();
+                let item = text.get(..len).unwrap_or_default();
+                Ok((StreamItem::by_subtype(item)?, len))
+            }
+            // Not an event's shape: the general way, which says what is wrong.
+            _ => first_value(text),
+        }
+    }
+}
+
+/// An event whose subtype says it is one (or says nothing).
+fn is_event(event: &Event) -> bool {
+    matches!(event.subtype.as_str(), "event" | "")
+}
+
+impl StreamItem {
+    /// The object `text` decoded as its `subtype` says (the same answer for an event).
+    fn by_subtype(text: &str) -> serde_json::Result<Self> {
         let subtype = kind_of(text, "subtype");
         let wrong = |e: serde_json::Error| {
             serde::de::Error::custom(format!("{e} (in a stream item of subtype {subtype})"))

@@ -27,3 +27,18 @@ pub use guestbook::GuestbookPost;
 pub use message::{Message, MessagePart, Thread};
 pub use photo::{Album, Photo};
 pub use user::{GroupInfo, Location, Place, User};
+
+/// How the pager reads an item of this type from a page: the `pages of` methods use it
+/// for [`Paginated::first_item`](crate::Paginated::first_item).
+pub(crate) trait PageItem: serde::de::DeserializeOwned {
+    /// The first item of `text` and its length.
+    fn first_in(text: &str) -> serde_json::Result<(Self, usize)> {
+        crate::paging::first_value(text)
+    }
+}
+
+impl PageItem for GuestbookPost {}
+impl PageItem for Message {}
+impl PageItem for Photo {}
+impl PageItem for Thread {}
+impl PageItem for Track {}

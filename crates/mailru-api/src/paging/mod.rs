@@ -39,8 +39,10 @@ use crate::client::Api;
 use crate::error::{Cause, Error, PaginationError, Result};
 use crate::method::Paginated;
 use crate::params::{IntoParams, ParamValue};
-use page::RawPage;
-use walk::Walk;
+use page::{Decode, RawPage};
+use walk::{CheckedPage, Walk};
+
+pub(crate) use page::first_value;
 
 /// Page size asked for when the user sets none: the emulator's cap; the platform's is
 /// unknown (decisions.md), and a smaller answer is never taken for the end.
@@ -89,8 +91,18 @@ pub struct Items<T> {
     walk: Walk,
     /// The page being handed out, and its items not yet handed out.
     page: Option<RawPage>,
-    buffer: VecDeque<(Range<usize>, Cursor)>,
-    convert: fn(&str) -> serde_json::Result<T>,
+    buffer: VecDeque<(Pending<T>, Cursor)>,
+    decode: Decode<T>,
+}
+
+/// An item of the page being handed out.
+#[derive(Debug)]
+enum Pending<T> {
+    /// Decoded as the page was read.
+    Decoded(T),
+    /// Where it lies in the page: decoded when handed out (some item of its page did not
+    /// decode, so each failure is reported at its item).
+    Text(Range<usize>),
 }
 
 // The items are never pinned: only the boxed request future is, and a box is `Unpin`.
@@ -104,15 +116,45 @@ impl<T: DeserializeOwned> Items<T> {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
-        Items::new(Walk::new(api, M::INFO.name, *M::INFO, params))
+        Items::new(
+            Walk::new(api, M::INFO.name, *M::INFO, params),
+            M::first_item,
+        )
     }
+}
 
-    fn new(walk: Walk) -> Self {
+impl<T> Items<T> {
+    fn new(walk: Walk, decode: Decode<T>) -> Self {
         Items {
             walk,
             page: None,
             buffer: VecDeque::new(),
-            convert: decode_item::<T>,
+            decode,
+        }
+    }
+
+    /// Takes in a page that passed the walk's checks.
+    fn fill(&mut self, checked: CheckedPage<T>) {
+        let pending: Vec<Pending<T>> = match checked.decoded {
+            Some(decoded) => decoded.into_iter().map(Pending::Decoded).collect(),
+            None => checked
+                .page
+                .items
+                .iter()
+                .cloned()
+                .map(Pending::Text)
+                .collect(),
+        };
+        self.buffer = pending.into_iter().zip(checked.cursors).collect();
+        self.page = Some(checked.page);
+    }
+
+    /// An item of the page being handed out, decoded now if it was not yet.
+    fn finish(&self, item: Pending<T>) -> serde_json::Result<T> {
+        match (item, &self.page) {
+            (Pending::Decoded(item), _) => Ok(item),
+            (Pending::Text(range), Some(page)) => (self.decode)(page.item(&range)).map(|(v, _)| v),
+            (Pending::Text(_), None) => Err(serde::de::Error::custom("the page is gone")),
         }
     }
 }
@@ -158,8 +200,8 @@ impl<T> Stream for Items<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let (Some(page), Some((range, cursor))) = (&this.page, this.buffer.pop_front()) {
-                return Poll::Ready(Some(match (this.convert)(page.item(&range)) {
+            if let Some((item, cursor)) = this.buffer.pop_front() {
+                return Poll::Ready(Some(match this.finish(item) {
                     Ok(item) => {
                         this.walk.checkpoint.cursor = cursor;
                         this.walk.checkpoint.items += 1;
@@ -174,20 +216,11 @@ impl<T> Stream for Items<T> {
                     }
                 }));
             }
-            match this.walk.poll_page(cx) {
+            match this.walk.poll_page(cx, this.decode) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(checked))) => {
-                    this.buffer = checked
-                        .page
-                        .items
-                        .iter()
-                        .cloned()
-                        .zip(checked.cursors)
-                        .collect();
-                    this.page = Some(checked.page);
-                }
+                Poll::Ready(Some(Ok(checked))) => this.fill(checked),
             }
         }
     }
@@ -212,29 +245,17 @@ impl<T> Stream for Pages<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let items = &mut self.get_mut().items;
         if items.buffer.is_empty() {
-            match items.walk.poll_page(cx) {
+            match items.walk.poll_page(cx, items.decode) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(checked))) => {
-                    items.buffer = checked
-                        .page
-                        .items
-                        .iter()
-                        .cloned()
-                        .zip(checked.cursors)
-                        .collect();
-                    items.page = Some(checked.page);
-                }
+                Poll::Ready(Some(Ok(checked))) => items.fill(checked),
             }
         }
-        let Some(page) = &items.page else {
-            return Poll::Ready(None);
-        };
         let mut out = Vec::with_capacity(items.buffer.len());
         let mut last = None;
-        for (range, cursor) in items.buffer.drain(..) {
-            match (items.convert)(page.item(&range)) {
+        for (item, cursor) in std::mem::take(&mut items.buffer) {
+            match items.finish(item) {
                 Ok(item) => out.push(item),
                 Err(e) => {
                     items.walk.stop();
@@ -249,10 +270,6 @@ impl<T> Stream for Pages<T> {
         }
         Poll::Ready(Some(Ok(out)))
     }
-}
-
-fn decode_item<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
-    serde_json::from_str(text)
 }
 
 fn item_error(e: serde_json::Error) -> Error {
@@ -336,7 +353,10 @@ impl Pager {
 
     /// The items one by one.
     pub fn items(self) -> Items<Value> {
-        Items::new(Walk::new(self.api, &self.method, self.info, self.params))
+        Items::new(
+            Walk::new(self.api, &self.method, self.info, self.params),
+            first_value::<Value>,
+        )
     }
 
     /// The pages.

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 
 use super::guard::{Recent, WINDOW, hash_of};
-use super::page::RawPage;
+use super::page::{Decode, RawPage};
 use super::{Checkpoint, Cursor, DEFAULT_PAGE_SIZE};
 use crate::catalog::{ItemKey, MethodInfo, Paging, paginated_names};
 use crate::client::Api;
@@ -33,10 +33,12 @@ struct Spec {
     params: Vec<(String, String)>,
 }
 
-/// A page accepted by the checks, and the cursor just after each of its items.
+/// A page accepted by the checks, its items when they were decoded as the page was read,
+/// and the cursor just after each item.
 #[derive(Debug)]
-pub(crate) struct CheckedPage {
+pub(crate) struct CheckedPage<T> {
     pub(crate) page: RawPage,
+    pub(crate) decoded: Option<Vec<T>>,
     pub(crate) cursors: Vec<Cursor>,
 }
 
@@ -158,8 +160,13 @@ impl Walk {
         self.in_flight = None;
     }
 
-    /// The next page that passed the checks; `None` at the end; an error ends the walk.
-    pub(crate) fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<CheckedPage>>> {
+    /// The next page that passed the checks, its items decoded with `decode` when they
+    /// all decode; `None` at the end; an error ends the walk.
+    pub(crate) fn poll_page<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        decode: Decode<T>,
+    ) -> Poll<Option<Result<CheckedPage<T>>>> {
         if self.done {
             return Poll::Ready(None);
         }
@@ -189,7 +196,7 @@ impl Walk {
             Poll::Ready(answer) => answer,
         };
         let requested = self.in_flight.take().map(|(_, c)| c).unwrap_or_default();
-        let checked = answer.and_then(|page| self.check(page, &requested));
+        let checked = answer.and_then(|page| self.check(page, &requested, decode));
         match checked {
             Ok(checked) if checked.cursors.is_empty() => {
                 self.done = true;
@@ -201,6 +208,9 @@ impl Walk {
                     let room = usize::try_from(room).unwrap_or(usize::MAX);
                     checked.page.items.truncate(room);
                     checked.cursors.truncate(room);
+                    if let Some(decoded) = &mut checked.decoded {
+                        decoded.truncate(room);
+                    }
                 }
                 Poll::Ready(Some(Ok(checked)))
             }
@@ -245,10 +255,15 @@ impl Walk {
     }
 
     /// Accepts a page only if it is an array of new items that move the cursor on.
-    fn check(&mut self, body: Bytes, requested: &Cursor) -> Result<CheckedPage> {
+    fn check<T>(
+        &mut self,
+        body: Bytes,
+        requested: &Cursor,
+        decode: Decode<T>,
+    ) -> Result<CheckedPage<T>> {
         let method = || sanitize(&self.spec.method);
-        let page = match RawPage::parse(body) {
-            Ok(page) => page,
+        let (page, decoded) = match RawPage::parse(body, decode) {
+            Ok(parsed) => parsed,
             Err(body) => {
                 return Err(PaginationError::NotAnArray {
                     method: method(),
@@ -260,6 +275,7 @@ impl Walk {
         if page.items.is_empty() {
             return Ok(CheckedPage {
                 page,
+                decoded,
                 cursors: Vec::new(),
             });
         }
@@ -276,7 +292,11 @@ impl Walk {
             }
         };
         self.remember(&page, &cursors)?;
-        Ok(CheckedPage { page, cursors })
+        Ok(CheckedPage {
+            page,
+            decoded,
+            cursors,
+        })
     }
 
     /// The cursor after each item of a skip page: its id, which must be a non-empty
@@ -285,7 +305,7 @@ impl Walk {
         let mut cursors = Vec::with_capacity(page.items.len());
         for (index, range) in page.items.iter().enumerate() {
             let item = page.item(range);
-            match probe(item.as_bytes(), "id") {
+            match probe(item, "id") {
                 Probe::Str(id) if !id.is_empty() && item.starts_with('{') => {
                     cursors.push(Cursor::Skip(id));
                 }
@@ -322,7 +342,7 @@ impl Walk {
         for (range, cursor) in page.items.iter().zip(cursors) {
             let key = match (self.spec.info.item_key, cursor) {
                 (_, Cursor::Skip(id)) if ids_known => Some(id.clone()),
-                (ItemKey::Field(path), _) => match probe(page.item(range).as_bytes(), path) {
+                (ItemKey::Field(path), _) => match probe(page.item(range), path) {
                     Probe::Str(s) if !s.is_empty() => Some(s),
                     Probe::Num(n) => Some(n),
                     _ => None,
