@@ -4,7 +4,7 @@
 //! ```sh
 //! cargo run --release -p mailru-emulator -- --community-events 1000000 &   # prints its URL
 //! cargo run --release --example pager_bench -- --base-url http://127.0.0.1:PORT \
-//!     [--uid 5396991818946538245] [--expect 1000000] [--max-seconds 60]
+//!     [--uid 5396991818946538245] [--expect 1000000] [--max-seconds 60] [--read-ahead on]
 //! ```
 //!
 //! Signs as the documented demo account. Exits non-zero when the walk fails or, with
@@ -20,13 +20,15 @@ use mailru::api::methods::stream::GetByAuthor;
 use mailru::prelude::*;
 use mailru_emulator::accounts;
 
-const USAGE: &str = "usage: pager_bench --base-url URL [--uid UID] [--expect N] [--max-seconds S]";
+const USAGE: &str = "usage: pager_bench --base-url URL [--uid UID] [--expect N] [--max-seconds S] \
+                     [--read-ahead on|off]";
 
 struct Options {
     base_url: String,
     uid: u64,
     expect: Option<u64>,
     max_seconds: Option<u64>,
+    read_ahead: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -35,6 +37,7 @@ fn options() -> Result<Options, String> {
         uid: accounts::BIG_COMMUNITY_UID,
         expect: None,
         max_seconds: None,
+        read_ahead: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -50,6 +53,13 @@ fn options() -> Result<Options, String> {
             "--uid" => o.uid = number(&value)?,
             "--expect" => o.expect = Some(number(&value)?),
             "--max-seconds" => o.max_seconds = Some(number(&value)?),
+            "--read-ahead" => {
+                o.read_ahead = match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    other => return Err(format!("`--read-ahead {other}`: `on` or `off`")),
+                }
+            }
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -67,8 +77,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // One walk is one request at a time: a single-threaded runtime is all it needs.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    // Two workers: with `--read-ahead on` two pages are read at once; without it the
+    // walk is one request at a time either way.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
     {
@@ -99,7 +111,9 @@ async fn run(o: Options) -> ExitCode {
         }
     };
     let started = Instant::now();
-    let mut events = api.paginate(GetByAuthor::new().uid(o.uid));
+    let mut events = api
+        .paginate(GetByAuthor::new().uid(o.uid))
+        .read_ahead(o.read_ahead);
     let limit = o.max_seconds.map(std::time::Duration::from_secs);
     let mut count: u64 = 0;
     let mut stopped = false;

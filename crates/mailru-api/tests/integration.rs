@@ -9,5 +9,6 @@ mod fault_walk;
 mod paging;
 mod properties;
 mod proxy;
+mod read_ahead;
 mod transport;
 mod typed_methods;

@@ -16,7 +16,7 @@ use mailru_api::{
 use mailru_emulator::{Emulator, EmulatorBuilder, EmulatorHandle, Fault, FaultKind, accounts};
 use serde_json::{Value, json};
 
-fn session() -> Session {
+pub(crate) fn session() -> Session {
     Session::client(
         accounts::APP_ID,
         PrivateKey::new(accounts::APP_PRIVATE_KEY),
@@ -25,7 +25,7 @@ fn session() -> Session {
     )
 }
 
-async fn setup(builder: EmulatorBuilder) -> (EmulatorHandle, Api) {
+pub(crate) async fn setup(builder: EmulatorBuilder) -> (EmulatorHandle, Api) {
     let emu = builder.seed(7).start().await.unwrap();
     let api = Api::builder(session())
         .base_url(emu.base_url())
@@ -37,7 +37,7 @@ async fn setup(builder: EmulatorBuilder) -> (EmulatorHandle, Api) {
 }
 
 /// The values of parameter `key` in the logged calls of `method`.
-fn logged(emu: &EmulatorHandle, method: &str, key: &str) -> Vec<Option<String>> {
+pub(crate) fn logged(emu: &EmulatorHandle, method: &str, key: &str) -> Vec<Option<String>> {
     emu.requests()
         .iter()
         .filter(|r| r.method.as_deref() == Some(method))
@@ -45,18 +45,18 @@ fn logged(emu: &EmulatorHandle, method: &str, key: &str) -> Vec<Option<String>> 
         .collect()
 }
 
-fn some(values: &[&str]) -> Vec<Option<String>> {
+pub(crate) fn some(values: &[&str]) -> Vec<Option<String>> {
     values.iter().map(|v| Some((*v).to_owned())).collect()
 }
 
-fn community_walk(api: &Api) -> Items<Value> {
+pub(crate) fn community_walk(api: &Api) -> Items<Value> {
     Pager::new(api, "stream.getByAuthor")
         .unwrap()
         .param("uid", accounts::BIG_COMMUNITY_UID)
         .items()
 }
 
-fn ids(events: &[Value]) -> Vec<String> {
+pub(crate) fn ids(events: &[Value]) -> Vec<String> {
     events
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_owned())
@@ -491,9 +491,9 @@ async fn a_method_that_does_not_page_is_refused_with_the_list_of_those_that_do()
 type Answer = Box<dyn Fn(usize, &HashMap<String, String>) -> Value + Send + Sync>;
 
 /// Answers the n-th request (from 0) with `answer(n, params)`; counts requests.
-struct Script {
+pub(crate) struct Script {
     answer: Answer,
-    sent: AtomicUsize,
+    pub(crate) sent: AtomicUsize,
     params: Mutex<Vec<HashMap<String, String>>>,
 }
 
@@ -518,7 +518,7 @@ impl Transport for Script {
     }
 }
 
-fn scripted(
+pub(crate) fn scripted(
     answer: impl Fn(usize, &HashMap<String, String>) -> Value + Send + Sync + 'static,
 ) -> (Arc<Script>, Api) {
     let script = Arc::new(Script {
@@ -533,7 +533,7 @@ fn scripted(
     (script, api)
 }
 
-async fn walk_error(items: Items<Value>) -> (usize, Error) {
+pub(crate) async fn walk_error(items: Items<Value>) -> (usize, Error) {
     let results: Vec<Result<Value, Error>> = items.collect().await;
     let yielded = results.iter().filter(|r| r.is_ok()).count();
     match results.into_iter().last() {

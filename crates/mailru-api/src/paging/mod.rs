@@ -22,6 +22,7 @@
 //! [`PaginationError::Repeated`]: crate::PaginationError::Repeated
 
 mod guard;
+mod inspect;
 mod page;
 mod walk;
 
@@ -39,7 +40,7 @@ use crate::client::Api;
 use crate::error::{Cause, Error, PaginationError, Result};
 use crate::method::Paginated;
 use crate::params::{IntoParams, ParamValue};
-use page::{Decode, RawPage};
+use page::RawPage;
 use walk::{CheckedPage, Walk};
 
 pub(crate) use page::first_value;
@@ -88,11 +89,10 @@ pub struct Checkpoint {
 /// platform repeats items, does not advance or sends items without a usable id).
 #[derive(Debug)]
 pub struct Items<T> {
-    walk: Walk,
+    walk: Walk<T>,
     /// The page being handed out, and its items not yet handed out.
     page: Option<RawPage>,
     buffer: VecDeque<(Pending<T>, Cursor)>,
-    decode: Decode<T>,
 }
 
 /// An item of the page being handed out.
@@ -116,20 +116,22 @@ impl<T: DeserializeOwned> Items<T> {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
-        Items::new(
-            Walk::new(api, M::INFO.name, *M::INFO, params),
+        Items::new(Walk::new(
+            api,
+            M::INFO.name,
+            *M::INFO,
+            params,
             M::first_item,
-        )
+        ))
     }
 }
 
 impl<T> Items<T> {
-    fn new(walk: Walk, decode: Decode<T>) -> Self {
+    fn new(walk: Walk<T>) -> Self {
         Items {
             walk,
             page: None,
             buffer: VecDeque::new(),
-            decode,
         }
     }
 
@@ -153,7 +155,9 @@ impl<T> Items<T> {
     fn finish(&self, item: Pending<T>) -> serde_json::Result<T> {
         match (item, &self.page) {
             (Pending::Decoded(item), _) => Ok(item),
-            (Pending::Text(range), Some(page)) => (self.decode)(page.item(&range)).map(|(v, _)| v),
+            (Pending::Text(range), Some(page)) => {
+                (self.walk.decode)(page.item(&range)).map(|(v, _)| v)
+            }
             (Pending::Text(_), None) => Err(serde::de::Error::custom("the page is gone")),
         }
     }
@@ -164,6 +168,29 @@ impl<T> Items<T> {
     #[must_use]
     pub fn page_size(mut self, size: u32) -> Self {
         self.walk.page_size = size.max(1);
+        self
+    }
+
+    /// Asks for the next page while the current one is read and handed out: up to two
+    /// pages are asked for at once, each started as soon as the end of the body before
+    /// it says where it starts. The platform's time then overlaps the decoding, and on a
+    /// multi-thread tokio runtime the pages are fetched by tasks of their own. Off by default: a walk stopped early (`take`, a `break`) has asked
+    /// for up to two pages it did not use; `max_items` is never exceeded.
+    ///
+    /// ```no_run
+    /// # async fn f(api: mailru_api::Api) -> mailru_api::Result<()> {
+    /// use futures::TryStreamExt;
+    /// use mailru_api::methods::stream::GetByAuthor;
+    ///
+    /// let mut events = api.paginate(GetByAuthor::new().uid(5u64)).read_ahead(true);
+    /// while let Some(event) = events.try_next().await? {
+    ///     println!("{}", event.id());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn read_ahead(mut self, on: bool) -> Self {
+        self.walk.read_ahead = on;
         self
     }
 
@@ -216,7 +243,7 @@ impl<T> Stream for Items<T> {
                     }
                 }));
             }
-            match this.walk.poll_page(cx, this.decode) {
+            match this.walk.poll_page(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
@@ -245,7 +272,7 @@ impl<T> Stream for Pages<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let items = &mut self.get_mut().items;
         if items.buffer.is_empty() {
-            match items.walk.poll_page(cx, items.decode) {
+            match items.walk.poll_page(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
@@ -353,10 +380,13 @@ impl Pager {
 
     /// The items one by one.
     pub fn items(self) -> Items<Value> {
-        Items::new(
-            Walk::new(self.api, &self.method, self.info, self.params),
+        Items::new(Walk::new(
+            self.api,
+            &self.method,
+            self.info,
+            self.params,
             first_value::<Value>,
-        )
+        ))
     }
 
     /// The pages.

@@ -1,37 +1,41 @@
-//! One walk over a paginated method: which page to ask for next, and whether the page that
-//! came back can be trusted (an array, new items, usable ids, a cursor that advances).
+//! One walk over a paginated method: which pages to ask for, and whether a page that came
+//! back can be trusted (what one page allows is checked by [`Spec::inspect`]; here, what
+//! needs the walk's memory: repeats, and the order of pages).
+//!
+//! A walk asks for one page at a time; when it reads ahead it keeps [`READ_AHEAD`] pages
+//! asked for, each next one started as soon as the end of the previous body says where it
+//! starts ([`Spec::next_guess`]), each inspected in its own task when a tokio runtime is
+//! there. A guess that the inspected page contradicts drops the pages asked for after it.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
+use futures::FutureExt;
+use futures::channel::oneshot;
 
-use super::guard::{Recent, WINDOW, hash_of};
+use super::guard::{Recent, WINDOW};
+use super::inspect::{Inspected, Spec};
 use super::page::{Decode, RawPage};
 use super::{Checkpoint, Cursor, DEFAULT_PAGE_SIZE};
-use crate::catalog::{ItemKey, MethodInfo, Paging, paginated_names};
+use crate::catalog::{MethodInfo, Paging, paginated_names};
 use crate::client::Api;
 use crate::dispatch::Target;
-use crate::error::{Error, PaginationError, Result};
-use crate::json::{Probe, probe};
+use crate::error::{Cause, Error, PaginationError, Result};
 use crate::request::CallRequest;
-use crate::text::{body_start, sanitize};
+use crate::text::sanitize;
 
 /// Most recent pages remembered for methods whose items have no key.
 const PAGE_WINDOW: usize = 16;
 
-type PageFuture = Pin<Box<dyn Future<Output = Result<Bytes>> + Send>>;
+/// Pages asked for at once when reading ahead: the one being taken in and the next (so
+/// two pages decode at once on a multi-thread runtime).
+pub(crate) const READ_AHEAD: usize = 3;
 
-/// What every page of a walk shares.
-#[derive(Debug)]
-struct Spec {
-    method: String,
-    info: MethodInfo,
-    /// The user's parameters without the ones the walk sets.
-    params: Vec<(String, String)>,
-}
+type PageFuture = Pin<Box<dyn Future<Output = Result<Bytes>> + Send>>;
 
 /// A page accepted by the checks, its items when they were decoded as the page was read,
 /// and the cursor just after each item.
@@ -42,36 +46,90 @@ pub(crate) struct CheckedPage<T> {
     pub(crate) cursors: Vec<Cursor>,
 }
 
+/// A page asked for and not yet taken in.
+struct InFlight {
+    requested: Cursor,
+    size: u32,
+    /// The fetch; its answer (the body) once it came.
+    future: Option<PageFuture>,
+    answer: Option<Result<Bytes>>,
+    /// Where the next page starts, as guessed from this page's body (reading ahead).
+    guess: Guess,
+}
+
+impl InFlight {
+    /// Polls the fetch; true once its answer is in.
+    fn poll(&mut self, cx: &mut Context<'_>) -> bool {
+        if let Some(future) = &mut self.future
+            && let Poll::Ready(answer) = future.as_mut().poll(cx)
+        {
+            self.answer = Some(answer);
+            self.future = None;
+        }
+        self.answer.is_some()
+    }
+
+    /// The guessed start of the next page: `Ready(None)` when there is none.
+    fn poll_guess(&mut self, cx: &mut Context<'_>) -> Poll<Option<Cursor>> {
+        if let Guess::Waiting(rx) = &mut self.guess {
+            let guessed = ready!(rx.poll_unpin(cx));
+            self.guess = Guess::Known(guessed.ok().flatten());
+        }
+        Poll::Ready(match &self.guess {
+            Guess::Known(cursor) => cursor.clone(),
+            Guess::Waiting(_) | Guess::None => None,
+        })
+    }
+}
+
+/// Where the page after an asked-for page starts, as guessed from its body.
+enum Guess {
+    /// Not reading ahead.
+    None,
+    /// The body is not in yet.
+    Waiting(oneshot::Receiver<Option<Cursor>>),
+    /// The guess (`None`: the body's end did not tell).
+    Known(Option<Cursor>),
+}
+
 /// The state of a walk.
-pub(crate) struct Walk {
+pub(crate) struct Walk<T> {
     api: Api,
     spec: Arc<Spec>,
+    pub(crate) decode: Decode<T>,
     pub(crate) page_size: u32,
     pub(crate) max_items: Option<u64>,
+    pub(crate) read_ahead: bool,
     /// After the last item handed out.
     pub(crate) checkpoint: Checkpoint,
+    /// Where the page after the last one taken in starts, and how many items have been
+    /// taken in (handed out or waiting to be).
+    next: Cursor,
+    taken: u64,
     /// An error to report at the first poll (a bad parameter, a checkpoint of the wrong
     /// kind): building a walk never fails.
     pending_error: Option<Error>,
     keys: Recent,
     pages: Recent,
-    in_flight: Option<(PageFuture, Cursor)>,
+    in_flight: VecDeque<InFlight>,
     done: bool,
 }
 
-impl std::fmt::Debug for Walk {
+impl<T> std::fmt::Debug for Walk<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Walk")
             .field("method", &self.spec.method)
             .field("page_size", &self.page_size)
             .field("max_items", &self.max_items)
+            .field("read_ahead", &self.read_ahead)
             .field("checkpoint", &self.checkpoint)
+            .field("pages_asked", &self.in_flight.len())
             .field("done", &self.done)
             .finish_non_exhaustive()
     }
 }
 
-impl Walk {
+impl<T> Walk<T> {
     /// A walk of `method`; a `limit`, `skip` or `offset` among `params` becomes the page
     /// size or the start.
     pub(crate) fn new(
@@ -79,6 +137,7 @@ impl Walk {
         method: &str,
         info: MethodInfo,
         params: Vec<(String, String)>,
+        decode: Decode<T>,
     ) -> Self {
         let mut checkpoint = Checkpoint::default();
         let mut page_size = DEFAULT_PAGE_SIZE;
@@ -124,17 +183,248 @@ impl Walk {
                 info,
                 params: kept,
             }),
+            decode,
             page_size,
             max_items: None,
+            read_ahead: false,
+            next: checkpoint.cursor.clone(),
+            taken: 0,
             checkpoint,
             pending_error,
             keys: Recent::new(WINDOW),
             pages: Recent::new(PAGE_WINDOW),
-            in_flight: None,
+            in_flight: VecDeque::new(),
             done: false,
         }
     }
 
+    /// The next page that passed the checks; `None` at the end; an error ends the walk.
+    pub(crate) fn poll_page(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<CheckedPage<T>>>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if let Some(e) = self.pending_error.take() {
+            self.done = true;
+            return Poll::Ready(Some(Err(e)));
+        }
+        loop {
+            self.ask(cx);
+            if self.in_flight.is_empty() {
+                // Nothing left to ask for: `max_items` reached.
+                self.done = true;
+                return Poll::Ready(None);
+            }
+            // Every page asked for is polled: a fetch that is not a task of its own moves
+            // on only when polled.
+            let mut front_ready = false;
+            for (index, page) in self.in_flight.iter_mut().enumerate() {
+                let ready = page.poll(cx);
+                front_ready |= index == 0 && ready;
+            }
+            if !front_ready {
+                // A guess that came in meanwhile lets one more page be asked for.
+                let asked = self.in_flight.len();
+                self.ask(cx);
+                if self.in_flight.len() > asked {
+                    continue;
+                }
+                return Poll::Pending;
+            }
+            let Some(page) = self.in_flight.pop_front() else {
+                return Poll::Pending;
+            };
+            let answer = page
+                .answer
+                .unwrap_or_else(|| Err(Error::invalid("a page without an answer")));
+            let checked = answer
+                .and_then(|body| self.spec.inspect(body, &page.requested, self.decode))
+                .and_then(|inspected| self.accept(inspected));
+            return match checked {
+                Ok(checked) if checked.cursors.is_empty() => {
+                    self.stop();
+                    Poll::Ready(None)
+                }
+                Ok(checked) => Poll::Ready(Some(Ok(checked))),
+                Err(e) => {
+                    self.stop();
+                    Poll::Ready(Some(Err(self.api.redact(e))))
+                }
+            };
+        }
+    }
+
+    /// Asks for pages until as many as allowed are asked for (one, or [`READ_AHEAD`]),
+    /// while it is known where the next starts and `max_items` leaves room.
+    fn ask(&mut self, cx: &mut Context<'_>) {
+        let depth = if self.read_ahead { READ_AHEAD } else { 1 };
+        while self.in_flight.len() < depth {
+            let cursor = match self.in_flight.back_mut() {
+                None => self.next.clone(),
+                Some(last) => match last.poll_guess(cx) {
+                    Poll::Ready(Some(cursor)) => cursor,
+                    _ => return,
+                },
+            };
+            let asked: u64 = self.in_flight.iter().map(|p| u64::from(p.size)).sum();
+            let remaining = self
+                .max_items
+                .map(|m| m.saturating_sub(self.taken.saturating_add(asked)));
+            if remaining == Some(0) {
+                return;
+            }
+            let size = remaining.map_or(self.page_size, |r| {
+                u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size)
+            });
+            let page = self.fetch(cursor, size);
+            self.in_flight.push_back(page);
+        }
+    }
+
+    /// Takes in an inspected page: its items must not repeat recent ones; it becomes the
+    /// place the next page starts from. Pages asked for from another place are dropped.
+    fn accept(&mut self, inspected: Inspected<T>) -> Result<CheckedPage<T>> {
+        let Inspected {
+            mut page,
+            mut decoded,
+            mut cursors,
+            keys,
+        } = inspected;
+        if cursors.is_empty() {
+            return Ok(CheckedPage {
+                page,
+                decoded,
+                cursors,
+            });
+        }
+        for (hash, key) in &keys.items {
+            if self.keys.contains(*hash) {
+                return Err(self.repeated(key));
+            }
+            self.keys.insert(*hash);
+        }
+        if let Some(print) = keys.page {
+            if self.pages.contains(print) {
+                return Err(self.repeated("a whole page"));
+            }
+            self.pages.insert(print);
+        }
+        if let Some(max) = self.max_items {
+            let room = usize::try_from(max.saturating_sub(self.taken)).unwrap_or(usize::MAX);
+            page.items.truncate(room);
+            cursors.truncate(room);
+            if let Some(decoded) = &mut decoded {
+                decoded.truncate(room);
+            }
+        }
+        self.taken += cursors.len() as u64;
+        if let Some(last) = cursors.last() {
+            self.next = last.clone();
+        }
+        if self
+            .in_flight
+            .front()
+            .is_some_and(|p| p.requested != self.next)
+        {
+            self.in_flight.clear();
+        }
+        Ok(CheckedPage {
+            page,
+            decoded,
+            cursors,
+        })
+    }
+
+    fn repeated(&self, key: &str) -> Error {
+        PaginationError::Repeated {
+            method: sanitize(&self.spec.method),
+            key: sanitize(key),
+        }
+        .into()
+    }
+
+    /// The request of the page at `cursor` (the user's parameters plus the walk's): a
+    /// task of its own when reading ahead on a tokio runtime. The page is inspected where
+    /// its items are handed out (the thread that frees them allocates them).
+    fn fetch(&self, cursor: Cursor, size: u32) -> InFlight {
+        let spec = self.spec.clone();
+        let api = self.api.clone();
+        let mut params = spec.params.clone();
+        match &cursor {
+            Cursor::Start => {}
+            Cursor::Skip(id) => params.push(("skip".to_owned(), id.clone())),
+            Cursor::Offset(n) => params.push(("offset".to_owned(), n.to_string())),
+        }
+        if matches!(
+            spec.info.paging,
+            Paging::Skip | Paging::Offset { limit: true }
+        ) {
+            params.push(("limit".to_owned(), size.to_string()));
+        }
+        let (guess_tx, guess) = match self.read_ahead {
+            true => {
+                let (tx, rx) = oneshot::channel();
+                (Some(tx), Guess::Waiting(rx))
+            }
+            false => (None, Guess::None),
+        };
+        let requested = cursor.clone();
+        let work = async move {
+            let target = Target::of(&spec.info);
+            let params = params
+                .into_iter()
+                .map(|(k, v)| (std::borrow::Cow::Owned(k), v))
+                .collect();
+            let call = CallRequest::new(&spec.method, params, Vec::new(), target.post)?;
+            let body = api.dispatch(&call, &target).await.into_result()?.body;
+            if let Some(tx) = guess_tx {
+                let _ = tx.send(spec.next_guess(&body, &requested, size));
+            }
+            Ok(body)
+        };
+        let future: PageFuture = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if self.read_ahead => Box::pin(Task(runtime.spawn(work))),
+            _ => Box::pin(work),
+        };
+        InFlight {
+            requested: cursor,
+            size,
+            future: Some(future),
+            answer: None,
+            guess,
+        }
+    }
+}
+
+/// A page's task: its answer, and stopped when the walk no longer wants the page.
+struct Task(tokio::task::JoinHandle<Result<Bytes>>);
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Future for Task {
+    type Output = Result<Bytes>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.poll_unpin(cx).map(|joined| {
+            joined.unwrap_or_else(|e| {
+                Err(Error::Decode {
+                    path: String::new(),
+                    message: format!("the task reading the page stopped: {e}"),
+                    body_start: String::new(),
+                    source: Some(Cause::new(e)),
+                })
+            })
+        })
+    }
+}
+
+impl<T> Walk<T> {
     /// Continues from `checkpoint` (saved from an earlier walk of the same method and
     /// parameters).
     pub(crate) fn resume(&mut self, checkpoint: Checkpoint) {
@@ -151,230 +441,19 @@ impl Walk {
                 sanitize(&self.spec.method)
             )));
         }
+        self.next = checkpoint.cursor.clone();
+        self.taken = checkpoint.items;
         self.checkpoint = checkpoint;
     }
 
     /// Ends the walk (an item of the last page could not be decoded).
     pub(crate) fn stop(&mut self) {
         self.done = true;
-        self.in_flight = None;
-    }
-
-    /// The next page that passed the checks, its items decoded with `decode` when they
-    /// all decode; `None` at the end; an error ends the walk.
-    pub(crate) fn poll_page<T>(
-        &mut self,
-        cx: &mut Context<'_>,
-        decode: Decode<T>,
-    ) -> Poll<Option<Result<CheckedPage<T>>>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        if let Some(e) = self.pending_error.take() {
-            self.done = true;
-            return Poll::Ready(Some(Err(e)));
-        }
-        if self.in_flight.is_none() {
-            let remaining = self
-                .max_items
-                .map(|m| m.saturating_sub(self.checkpoint.items));
-            if remaining == Some(0) {
-                self.done = true;
-                return Poll::Ready(None);
-            }
-            let size = remaining.map_or(self.page_size, |r| {
-                u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size)
-            });
-            let cursor = self.checkpoint.cursor.clone();
-            self.in_flight = Some((self.fetch(&cursor, size), cursor));
-        }
-        let Some((future, _)) = self.in_flight.as_mut() else {
-            return Poll::Pending;
-        };
-        let answer = match future.as_mut().poll(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(answer) => answer,
-        };
-        let requested = self.in_flight.take().map(|(_, c)| c).unwrap_or_default();
-        let checked = answer.and_then(|page| self.check(page, &requested, decode));
-        match checked {
-            Ok(checked) if checked.cursors.is_empty() => {
-                self.done = true;
-                Poll::Ready(None)
-            }
-            Ok(mut checked) => {
-                if let Some(max) = self.max_items {
-                    let room = max.saturating_sub(self.checkpoint.items);
-                    let room = usize::try_from(room).unwrap_or(usize::MAX);
-                    checked.page.items.truncate(room);
-                    checked.cursors.truncate(room);
-                    if let Some(decoded) = &mut checked.decoded {
-                        decoded.truncate(room);
-                    }
-                }
-                Poll::Ready(Some(Ok(checked)))
-            }
-            Err(e) => {
-                self.done = true;
-                Poll::Ready(Some(Err(self.api.redact(e))))
-            }
-        }
+        self.in_flight.clear();
     }
 
     /// `error` without the tokens the walk's client sent.
     pub(crate) fn redact(&self, error: Error) -> Error {
         self.api.redact(error)
-    }
-
-    /// The request of the page at `cursor`: the user's parameters plus the walk's.
-    fn fetch(&self, cursor: &Cursor, size: u32) -> PageFuture {
-        let spec = self.spec.clone();
-        let api = self.api.clone();
-        let mut params = spec.params.clone();
-        match cursor {
-            Cursor::Start => {}
-            Cursor::Skip(id) => params.push(("skip".to_owned(), id.clone())),
-            Cursor::Offset(n) => params.push(("offset".to_owned(), n.to_string())),
-        }
-        if matches!(
-            spec.info.paging,
-            Paging::Skip | Paging::Offset { limit: true }
-        ) {
-            params.push(("limit".to_owned(), size.to_string()));
-        }
-        Box::pin(async move {
-            let target = Target::of(&spec.info);
-            let params = params
-                .into_iter()
-                .map(|(k, v)| (std::borrow::Cow::Owned(k), v))
-                .collect();
-            let call = CallRequest::new(&spec.method, params, Vec::new(), target.post)?;
-            let resp = api.dispatch(&call, &target).await.into_result()?;
-            Ok(resp.body)
-        })
-    }
-
-    /// Accepts a page only if it is an array of new items that move the cursor on.
-    fn check<T>(
-        &mut self,
-        body: Bytes,
-        requested: &Cursor,
-        decode: Decode<T>,
-    ) -> Result<CheckedPage<T>> {
-        let method = || sanitize(&self.spec.method);
-        let (page, decoded) = match RawPage::parse(body, decode) {
-            Ok(parsed) => parsed,
-            Err(body) => {
-                return Err(PaginationError::NotAnArray {
-                    method: method(),
-                    body_start: body_start(&body),
-                }
-                .into());
-            }
-        };
-        if page.items.is_empty() {
-            return Ok(CheckedPage {
-                page,
-                decoded,
-                cursors: Vec::new(),
-            });
-        }
-        let cursors = match self.spec.info.paging {
-            Paging::Skip => self.skip_cursors(&page, requested)?,
-            Paging::Offset { .. } | Paging::None => {
-                let base = match requested {
-                    Cursor::Offset(n) => *n,
-                    _ => 0,
-                };
-                (1..=page.items.len() as u64)
-                    .map(|i| Cursor::Offset(base + i))
-                    .collect()
-            }
-        };
-        self.remember(&page, &cursors)?;
-        Ok(CheckedPage {
-            page,
-            decoded,
-            cursors,
-        })
-    }
-
-    /// The cursor after each item of a skip page: its id, which must be a non-empty
-    /// string, and the last of which must differ from the cursor just used.
-    fn skip_cursors(&self, page: &RawPage, requested: &Cursor) -> Result<Vec<Cursor>> {
-        let mut cursors = Vec::with_capacity(page.items.len());
-        for (index, range) in page.items.iter().enumerate() {
-            let item = page.item(range);
-            match probe(item, "id") {
-                Probe::Str(id) if !id.is_empty() && item.starts_with('{') => {
-                    cursors.push(Cursor::Skip(id));
-                }
-                other => {
-                    return Err(PaginationError::NoItemId {
-                        method: sanitize(&self.spec.method),
-                        index,
-                        found: sanitize(&other.to_string()),
-                    }
-                    .into());
-                }
-            }
-        }
-        if let (Some(Cursor::Skip(last)), Cursor::Skip(sent)) = (cursors.last(), requested)
-            && last == sent
-        {
-            return Err(PaginationError::CursorStuck {
-                method: sanitize(&self.spec.method),
-                cursor: sanitize(sent),
-            }
-            .into());
-        }
-        Ok(cursors)
-    }
-
-    /// Notes the page's items (or the page itself, for items without a key); an item or
-    /// page seen recently is an error. `cursors` are the page's: when the key is the
-    /// `id` a skip cursor already holds, the items are not looked at again.
-    fn remember(&mut self, page: &RawPage, cursors: &[Cursor]) -> Result<()> {
-        let mut keyless = false;
-        let ids_known = self.spec.info.paging == Paging::Skip
-            && self.spec.info.item_key == ItemKey::Field("id")
-            && cursors.len() == page.items.len();
-        for (range, cursor) in page.items.iter().zip(cursors) {
-            let key = match (self.spec.info.item_key, cursor) {
-                (_, Cursor::Skip(id)) if ids_known => Some(id.clone()),
-                (ItemKey::Field(path), _) => match probe(page.item(range), path) {
-                    Probe::Str(s) if !s.is_empty() => Some(s),
-                    Probe::Num(n) => Some(n),
-                    _ => None,
-                },
-                (ItemKey::None, _) => None,
-            };
-            let Some(key) = key else {
-                keyless = true;
-                continue;
-            };
-            let hash = hash_of(&key);
-            if self.keys.contains(hash) {
-                return Err(PaginationError::Repeated {
-                    method: sanitize(&self.spec.method),
-                    key: sanitize(&key),
-                }
-                .into());
-            }
-            self.keys.insert(hash);
-        }
-        if keyless {
-            let items: Vec<&str> = page.items.iter().map(|r| page.item(r)).collect();
-            let print = hash_of(&items);
-            if self.pages.contains(print) {
-                return Err(PaginationError::Repeated {
-                    method: sanitize(&self.spec.method),
-                    key: "a whole page".to_owned(),
-                }
-                .into());
-            }
-            self.pages.insert(print);
-        }
-        Ok(())
     }
 }
