@@ -1,14 +1,16 @@
 //! Items of an event's `attachments` and `text_media` (spec §7.3): the `object` field
 //! selects the kind.
 
+use std::fmt;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use serde_json::value::RawValue;
-
-use super::lenient::{self, from_text};
+use super::de::Key;
+use super::lenient;
 use super::{Track, User, de};
-use crate::json::kind_of;
 
 /// One attachment. Kinds the client does not know, and items without `object`, are kept
 /// whole in [`Attachment::Other`].
@@ -69,54 +71,145 @@ impl Attachment {
 }
 
 impl<'de> Deserialize<'de> for Attachment {
-    /// The item's text is taken whole, its `object` looked at, and the text decoded once
-    /// into the matching kind (no `serde_json::Value` in between).
+    /// An object whose first field is `object` (as the platform sends it) is decoded in
+    /// one pass: the rest of its fields go straight into the kind's struct. Any other
+    /// shape is read whole into a `serde_json::Value` first.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        let text = raw.get();
-        let kind = kind_of(text, "object");
-        let wrong = |e: serde_json::Error| {
-            serde::de::Error::custom(format!("{e} (in a {kind} attachment)"))
-        };
-        let mut attachment = match kind.as_str() {
-            "text" => Attachment::Text(from_text(text).map_err(wrong)?),
-            "tag" => Attachment::Tag(from_text(text).map_err(wrong)?),
-            "link" => Attachment::Link(from_text(text).map_err(wrong)?),
-            "avatar" => Attachment::Avatar(from_text(text).map_err(wrong)?),
-            "image" => Attachment::Image(from_text(text).map_err(wrong)?),
-            "music" => Attachment::Music(from_text(text).map_err(wrong)?),
-            "video" => Attachment::Video(from_text(text).map_err(wrong)?),
-            "app" => Attachment::App(from_text(text).map_err(wrong)?),
-            "group" => Attachment::Group(Box::new(from_text(text).map_err(wrong)?)),
-            "gift" => Attachment::Gift(Box::new(from_text(text).map_err(wrong)?)),
-            _ => {
-                return serde_json::from_str(text)
-                    .map(Attachment::Other)
-                    .map_err(serde::de::Error::custom);
-            }
-        };
-        // The kind is the variant: `object` is not one of the struct's other fields.
-        if let Some(extra) = attachment.extra_mut() {
-            extra.remove("object");
-        }
-        Ok(attachment)
+        d.deserialize_any(AttachmentVisitor)
     }
 }
 
+struct AttachmentVisitor;
+
+impl<'de> Visitor<'de> for AttachmentVisitor {
+    type Value = Attachment;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an attachment")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attachment, A::Error> {
+        let Some(first) = map.next_key::<Key<'de>>()? else {
+            return Ok(Attachment::Other(Value::Object(Map::new())));
+        };
+        let first_value: Value = map.next_value()?;
+        let kind = match (first.as_str(), &first_value) {
+            ("object", Value::String(kind)) if KINDS.contains(&kind.as_str()) => kind.clone(),
+            _ => {
+                // `object` later, or a kind the client does not know: the whole object.
+                let mut all = Map::new();
+                all.insert(first.as_str().to_owned(), first_value);
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    if all.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate field `{}`",
+                            crate::text::sanitize(&key)
+                        )));
+                    }
+                    all.insert(key, value);
+                }
+                return Attachment::from_object(all).map_err(serde::de::Error::custom);
+            }
+        };
+        let wrong = |e: A::Error| {
+            serde::de::Error::custom(format_args!(
+                "{} (in a {kind} attachment)",
+                lenient::message_of(&e)
+            ))
+        };
+        let rest = MapAccessDeserializer::new(map);
+        let attachment = Attachment::decode(&kind, rest).map_err(wrong)?;
+        if attachment
+            .extra()
+            .is_some_and(|extra| extra.contains_key("object"))
+        {
+            return Err(serde::de::Error::duplicate_field("object"));
+        }
+        Ok(attachment)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Attachment, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Attachment::Other)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Attachment, E> {
+        Ok(Attachment::Other(Value::from(v)))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Attachment, E> {
+        Ok(Attachment::Other(Value::from(v)))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Attachment, E> {
+        Ok(Attachment::Other(Value::from(v)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Attachment, E> {
+        Ok(Attachment::Other(Value::from(v)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Attachment, E> {
+        Ok(Attachment::Other(Value::from(v)))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Attachment, E> {
+        Ok(Attachment::Other(Value::Null))
+    }
+}
+
+/// The kinds with a struct of their own.
+const KINDS: [&str; 10] = [
+    "text", "tag", "link", "avatar", "image", "music", "video", "app", "group", "gift",
+];
+
 impl Attachment {
+    /// The kind `kind` (one of [`KINDS`]) decoded from the fields of `d` (without `object`).
+    fn decode<'de, D: Deserializer<'de>>(kind: &str, d: D) -> Result<Self, D::Error> {
+        Ok(match kind {
+            "text" => Attachment::Text(TextAttachment::deserialize(d)?),
+            "tag" => Attachment::Tag(TagAttachment::deserialize(d)?),
+            "link" => Attachment::Link(LinkAttachment::deserialize(d)?),
+            "avatar" => Attachment::Avatar(AvatarAttachment::deserialize(d)?),
+            "image" => Attachment::Image(ImageAttachment::deserialize(d)?),
+            "music" => Attachment::Music(Track::deserialize(d)?),
+            "video" => Attachment::Video(VideoAttachment::deserialize(d)?),
+            "app" => Attachment::App(AppAttachment::deserialize(d)?),
+            "group" => Attachment::Group(Box::new(GroupAttachment::deserialize(d)?)),
+            "gift" => Attachment::Gift(Box::new(GiftAttachment::deserialize(d)?)),
+            other => {
+                return Err(serde::de::Error::custom(format_args!(
+                    "no attachment kind `{}`",
+                    crate::text::sanitize(other)
+                )));
+            }
+        })
+    }
+
+    /// A whole object whose `object` may be anywhere (or missing, or unknown).
+    fn from_object(mut all: Map<String, Value>) -> Result<Self, serde_json::Error> {
+        let kind = match all.get("object") {
+            Some(Value::String(kind)) if KINDS.contains(&kind.as_str()) => kind.clone(),
+            _ => return Ok(Attachment::Other(Value::Object(all))),
+        };
+        // The kind is the variant: `object` is not one of the struct's other fields.
+        all.remove("object");
+        Attachment::decode(&kind, Value::Object(all))
+            .map_err(|e| serde::de::Error::custom(format_args!("{e} (in a {kind} attachment)")))
+    }
+
     /// The `extra` map of a known kind.
-    fn extra_mut(&mut self) -> Option<&mut Map<String, Value>> {
+    fn extra(&self) -> Option<&Map<String, Value>> {
         Some(match self {
-            Attachment::Text(a) => &mut a.extra,
-            Attachment::Tag(a) => &mut a.extra,
-            Attachment::Link(a) => &mut a.extra,
-            Attachment::Avatar(a) => &mut a.extra,
-            Attachment::Image(a) => &mut a.extra,
-            Attachment::Music(a) => &mut a.extra,
-            Attachment::Video(a) => &mut a.extra,
-            Attachment::App(a) => &mut a.extra,
-            Attachment::Group(a) => &mut a.extra,
-            Attachment::Gift(a) => &mut a.extra,
+            Attachment::Text(a) => &a.extra,
+            Attachment::Tag(a) => &a.extra,
+            Attachment::Link(a) => &a.extra,
+            Attachment::Avatar(a) => &a.extra,
+            Attachment::Image(a) => &a.extra,
+            Attachment::Music(a) => &a.extra,
+            Attachment::Video(a) => &a.extra,
+            Attachment::App(a) => &a.extra,
+            Attachment::Group(a) => &a.extra,
+            Attachment::Gift(a) => &a.extra,
             Attachment::Other(_) => return None,
         })
     }
@@ -416,14 +509,51 @@ mod tests {
 
     #[test]
     fn errors_name_the_kind_and_the_path() {
-        let err = serde_json::from_value::<Attachment>(
-            json!({"object": "group", "content": {"uid": "x"}}),
-        )
-        .unwrap_err()
-        .to_string();
+        let group = json!({"object": "group", "content": {"uid": "x"}});
+        let err = serde_json::from_value::<Attachment>(group).unwrap_err();
         assert_eq!(
-            err,
-            "at `content.uid`: `x` is not an unsigned integer (in a group attachment)"
+            err.to_string(),
+            "`x` is not an unsigned integer (in a group attachment)"
+        );
+        // Inside an event, the decode that explains a failure gives the path.
+        let event = r#"{"id":"e","attachments":[{"object":"text","content":"t"},
+            {"object":"group","content":{"uid":"x"}}]}"#;
+        let err = lenient::from_text::<super::super::Event>(event).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "at `attachments[1].content.uid`: `x` is not an unsigned integer (in a group attachment)"
+        );
+    }
+
+    #[test]
+    fn object_anywhere_gives_the_same_kind_and_once_only() {
+        let first: Attachment =
+            serde_json::from_str(r#"{"object":"image","src":"i","width":5,"x":1}"#).unwrap();
+        let last: Attachment =
+            serde_json::from_str(r#"{"src":"i","width":5,"x":1,"object":"image"}"#).unwrap();
+        assert_eq!(first, last);
+        assert!(matches!(&first, Attachment::Image(i) if i.width == Some(5)
+            && i.extra.len() == 1 && i.extra["x"] == 1));
+        for twice in [
+            r#"{"object":"image","src":"i","object":"image"}"#,
+            r#"{"src":"i","object":"image","object":"text"}"#,
+        ] {
+            let err = serde_json::from_str::<Attachment>(twice).unwrap_err();
+            assert!(
+                err.to_string().contains("duplicate field `object`"),
+                "{twice}: {err}"
+            );
+        }
+        let bare: Vec<Attachment> = serde_json::from_str(r#"["s", 5, null, [1], {}]"#).unwrap();
+        assert_eq!(
+            bare,
+            [
+                Attachment::Other(json!("s")),
+                Attachment::Other(json!(5)),
+                Attachment::Other(json!(null)),
+                Attachment::Other(json!([1])),
+                Attachment::Other(json!({})),
+            ]
         );
     }
 }

@@ -1,7 +1,7 @@
 //! More lenient deserializers, built on [`de`](super::de): defaults instead of `Option`s,
 //! lists that may come as one object (all in one pass), and decoding a text with the inner
 //! path of a failure kept (for items whose kind is told by a field, like a stream item's
-//! `subtype` or an attachment's `object`).
+//! `subtype`).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -54,8 +54,8 @@ where
             Ok(out)
         }
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
-            // Rare, and some items (attachments, stream items) read their own text first,
-            // which a map access cannot give: through a `Value`.
+            // Rare, and some items (stream items) read their own text first, which a map
+            // access cannot give: through a `Value`.
             let one = serde_json::Value::deserialize(MapAccessDeserializer::new(map))?;
             T::deserialize(one)
                 .map(|one| vec![one])
@@ -117,6 +117,20 @@ fn without_position(e: &serde_json::Error) -> String {
     let mut text = e.to_string();
     if e.line() > 0
         && let Some(at) = text.rfind(" at line ")
+    {
+        text.truncate(at);
+    }
+    text
+}
+
+/// The message of any deserializer's error, without a trailing ` at line L column C`
+/// (the position goes on the error that wraps it).
+pub(crate) fn message_of(e: &impl fmt::Display) -> String {
+    let mut text = e.to_string();
+    if let Some(at) = text.rfind(" at line ")
+        && text[at + " at line ".len()..]
+            .split(" column ")
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     {
         text.truncate(at);
     }

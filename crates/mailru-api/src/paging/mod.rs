@@ -171,11 +171,14 @@ impl<T> Items<T> {
         self
     }
 
-    /// Asks for the next page while the current one is read and handed out: up to two
-    /// pages are asked for at once, each started as soon as the end of the body before
-    /// it says where it starts. The platform's time then overlaps the decoding, and on a
-    /// multi-thread tokio runtime the pages are fetched by tasks of their own. Off by default: a walk stopped early (`take`, a `break`) has asked
-    /// for up to two pages it did not use; `max_items` is never exceeded.
+    /// Asks for the next page while the current one is decoded and handed out: the next
+    /// request goes as soon as the end of the current body says where the next page
+    /// starts, so the platform's time overlaps the decoding (about 1.6× the items per
+    /// second of a plain walk against the emulator, `BENCHMARKS.md`). On a tokio runtime
+    /// the request is a task of its own; a multi-thread runtime lets it move on while
+    /// the items are decoded. Off by default: a walk stopped early (`take`, a `break`)
+    /// has asked for one page it did not use. `max_items` is kept, and a guess the page
+    /// contradicts (a short offset page) is dropped and asked again from the right place.
     ///
     /// ```no_run
     /// # async fn f(api: mailru_api::Api) -> mailru_api::Result<()> {
