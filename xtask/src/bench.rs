@@ -8,7 +8,8 @@
 //! 3. The emulator binary; nginx (its own, in a temporary directory) serving the
 //!    emulator's `users.getInfo` body; wrk, bare hyper, loadgen and aiomailru against nginx,
 //!    wrk and loadgen against the emulator, round robin.
-//! 4. The pager walking 100,000 and 1,000,000 events of the emulator in another process.
+//! 4. The pager walking 100,000 and 1,000,000 events of the emulator in another process,
+//!    reading ahead; and 1,000,000 one page at a time.
 //!
 //! Servers are stopped at the end, also when a part fails. A part that fails is reported
 //! (and the task exits non-zero) after the rest has run and the report is written.

@@ -18,6 +18,13 @@ pub const WRK: [&str; 3] = ["-t2", "-c64", "-d5s"];
 pub const AIOMAILRU: &str = "aiomailru==0.1.1.post1";
 /// Events of the big community in the pager runs.
 pub const PAGER_EVENTS: [u64; 2] = [100_000, 1_000_000];
+/// The pager runs: events, and whether the walk reads ahead. The targets are read from
+/// the walks that read ahead; the plain walk of the big community is shown beside them.
+pub const PAGER_RUNS: [(u64, bool); 3] = [
+    (PAGER_EVENTS[0], true),
+    (PAGER_EVENTS[1], true),
+    (PAGER_EVENTS[1], false),
+];
 /// A pager run stops after this long (4× the 1M target), reporting how far it got: the
 /// whole run stays bounded however slow the walk is.
 pub const PAGER_LIMIT_SECONDS: u64 = 60;
@@ -406,10 +413,11 @@ pub fn clients(
 /// The pager walking the big community's whole stream of each size, `runs` times, the
 /// emulator in its own process.
 pub fn pager(bins: &Binaries, runs: usize, scratch: &Path) -> Vec<Series> {
-    PAGER_EVENTS
+    PAGER_RUNS
         .iter()
-        .map(|&events| {
-            let name = pager_series(events);
+        .map(|&(events, read_ahead)| {
+            let name = pager_series(events, read_ahead);
+            let read_ahead = if read_ahead { "on" } else { "off" };
             let n = events.to_string();
             let (_emulator, url) = match proc::emulator(&bins.emulator, &["--community-events", &n])
             {
@@ -424,11 +432,14 @@ pub fn pager(bins: &Binaries, runs: usize, scratch: &Path) -> Vec<Series> {
                 n.clone(),
                 "--max-seconds".to_owned(),
                 limit.clone(),
+                "--read-ahead".to_owned(),
+                read_ahead.to_owned(),
             ];
             let mut job = Job::client(&name, &url, &bins.pager, args, events);
             job.series.command = format!(
                 "mailru-emulator --community-events {n} &  # prints $URL\n\
-                 pager_bench --expect {n} --max-seconds {limit} --base-url $URL"
+                 pager_bench --expect {n} --max-seconds {limit} --read-ahead {read_ahead} \
+                 --base-url $URL"
             );
             for _ in 0..runs {
                 job.once(scratch);
@@ -439,8 +450,16 @@ pub fn pager(bins: &Binaries, runs: usize, scratch: &Path) -> Vec<Series> {
 }
 
 /// The name of the pager series walking `events`.
-pub fn pager_series(events: u64) -> String {
-    format!("pager, {} events", super::report::thousands(events as f64))
+pub fn pager_series(events: u64, read_ahead: bool) -> String {
+    let how = if read_ahead {
+        "reading ahead"
+    } else {
+        "one page at a time"
+    };
+    format!(
+        "pager, {} events, {how}",
+        super::report::thousands(events as f64)
+    )
 }
 
 /// `/usr/bin/time` is what measures the RSS; say so where the commands are listed.
