@@ -1,5 +1,7 @@
 //! Parameter sets and their canonical form (spec §2.3).
 
+use std::cmp::Ordering;
+
 use crate::Error;
 
 /// The parameter that carries the signature; it is never part of what is signed.
@@ -97,18 +99,33 @@ where
             .map_or(&[][..], |p| p.key().as_bytes())
     };
     // `len` is at most SMALL (16), so every index fits a u8. Insertion sort: a handful of
-    // keys that mostly differ in their first byte.
+    // keys that mostly differ in their first byte. A key equal to the one it stops next
+    // to is a duplicate (the keys before it are sorted and distinct).
     let mut order: [u8; SMALL] = std::array::from_fn(|i| i as u8);
     for i in 1..len {
         let mut j = i;
-        while j > 0 && key(order[j - 1]) > key(order[j]) {
-            order.swap(j - 1, j);
+        while j > 0 {
+            match compare(key(order[j - 1]), key(order[j])) {
+                Ordering::Greater => order.swap(j - 1, j),
+                Ordering::Equal => {
+                    let key = String::from_utf8_lossy(key(order[j])).into_owned();
+                    return Err(Error::DuplicateKey { key });
+                }
+                Ordering::Less => break,
+            }
             j -= 1;
         }
     }
-    let sorted = Sorted::Small { items, order, len };
-    check_duplicates(&sorted)?;
-    Ok(sorted)
+    Ok(Sorted::Small { items, order, len })
+}
+
+/// Byte order of keys; most differ in their first byte, compared without a call.
+#[inline]
+fn compare(a: &[u8], b: &[u8]) -> Ordering {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
 }
 
 fn check_duplicates<P: Param>(sorted: &Sorted<P>) -> Result<(), Error> {

@@ -102,21 +102,47 @@ where
     md5.push(prefix.as_bytes());
     pairs.for_each(|p| {
         md5.push(p.key().as_bytes());
-        md5.push(b"=");
+        md5.push_byte(b'=');
         md5.push(p.value().as_bytes());
     });
     md5.push(suffix.as_bytes());
     Ok(Signature(md5.finish()))
 }
 
+/// `src` into `dst` (of the same length). Parameter names and values are short: up to 32
+/// bytes are moved as two overlapping fixed-size chunks, without a call to `memcpy`.
+#[inline]
+fn copy_part(dst: &mut [u8], src: &[u8]) {
+    fn two<const N: usize>(dst: &mut [u8], src: &[u8]) {
+        let n = src.len();
+        let (mut head, mut tail) = ([0u8; N], [0u8; N]);
+        head.copy_from_slice(&src[..N]);
+        tail.copy_from_slice(&src[n - N..]);
+        dst[..N].copy_from_slice(&head);
+        dst[n - N..].copy_from_slice(&tail);
+    }
+    match src.len() {
+        0 => {}
+        1..4 => dst.iter_mut().zip(src).for_each(|(d, s)| *d = *s),
+        4..8 => two::<4>(dst, src),
+        8..16 => two::<8>(dst, src),
+        16..=32 => two::<16>(dst, src),
+        _ => dst.copy_from_slice(src),
+    }
+}
+
+/// Blocks buffered before they are hashed: a signature of a few short parameters (the
+/// usual request) is copied in part by part and hashed in one call at the end.
+const BUFFERED: usize = 4;
+
 /// MD5 (RFC 1321) over md-5's compression function, for many short parts.
 struct Md5Stream {
     state: [u32; 4],
-    block: [u8; 64],
-    /// Bytes in `block`.
+    buf: [[u8; 64]; BUFFERED],
+    /// Bytes in `buf`.
     pos: usize,
-    /// Bytes hashed in all.
-    total: u64,
+    /// Bytes hashed before those in `buf`.
+    hashed: u64,
 }
 
 impl Md5Stream {
@@ -124,62 +150,85 @@ impl Md5Stream {
         Md5Stream {
             // RFC 1321 §3.3: the initial state.
             state: [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476],
-            block: [0; 64],
+            buf: [[0; 64]; BUFFERED],
             pos: 0,
-            total: 0,
+            hashed: 0,
         }
     }
 
     #[inline]
     fn push(&mut self, bytes: &[u8]) {
-        self.total = self.total.wrapping_add(bytes.len() as u64);
-        // The usual case: a short part that fits in the block.
-        if let Some(room) = self.block.get_mut(self.pos..self.pos + bytes.len()) {
-            room.copy_from_slice(bytes);
+        // The usual case: the part fits in the buffer.
+        if let Some(room) = self
+            .buf
+            .as_flattened_mut()
+            .get_mut(self.pos..self.pos + bytes.len())
+        {
+            copy_part(room, bytes);
             self.pos += bytes.len();
-            if self.pos == 64 {
-                compress(&mut self.state, std::slice::from_ref(&self.block));
-                self.pos = 0;
-            }
             return;
         }
         self.push_slow(bytes);
     }
 
-    fn push_slow(&mut self, mut bytes: &[u8]) {
-        if self.pos > 0 {
-            let take = bytes.len().min(64 - self.pos);
-            self.block[self.pos..self.pos + take].copy_from_slice(&bytes[..take]);
-            self.pos += take;
-            bytes = &bytes[take..];
-            if self.pos < 64 {
-                return;
+    #[inline]
+    fn push_byte(&mut self, byte: u8) {
+        match self.buf.as_flattened_mut().get_mut(self.pos) {
+            Some(room) => {
+                *room = byte;
+                self.pos += 1;
             }
-            compress(&mut self.state, std::slice::from_ref(&self.block));
-            self.pos = 0;
+            None => self.push_slow(&[byte]),
         }
+    }
+
+    /// Hashes the whole blocks of the buffer, keeping the rest at its start.
+    fn drain(&mut self) {
+        let whole = self.pos / 64;
+        compress(&mut self.state, &self.buf[..whole]);
+        self.hashed = self.hashed.wrapping_add(64 * whole as u64);
+        let rest = self.pos % 64;
+        self.buf
+            .as_flattened_mut()
+            .copy_within(whole * 64..whole * 64 + rest, 0);
+        self.pos = rest;
+    }
+
+    fn push_slow(&mut self, mut bytes: &[u8]) {
+        self.drain();
+        // Fill the partial block, then hash whole blocks straight from `bytes`.
+        let take = bytes.len().min(64 - self.pos);
+        self.buf[0][self.pos..self.pos + take].copy_from_slice(&bytes[..take]);
+        self.pos += take;
+        bytes = &bytes[take..];
+        if bytes.is_empty() {
+            return;
+        }
+        self.drain();
         let mut blocks = bytes.chunks_exact(64);
         for block in blocks.by_ref() {
             let mut whole = [0u8; 64];
             whole.copy_from_slice(block);
             compress(&mut self.state, std::slice::from_ref(&whole));
+            self.hashed = self.hashed.wrapping_add(64);
         }
         let rest = blocks.remainder();
-        self.block[..rest.len()].copy_from_slice(rest);
+        self.buf[0][..rest.len()].copy_from_slice(rest);
         self.pos = rest.len();
     }
 
     fn finish(mut self) -> [u8; 16] {
-        // Padding: 0x80, zeros up to 56 bytes into a block, then the length in bits (LE).
-        let bits = self.total.wrapping_mul(8);
-        self.block[self.pos] = 0x80;
-        self.block[self.pos + 1..].fill(0);
-        if self.pos >= 56 {
-            compress(&mut self.state, std::slice::from_ref(&self.block));
-            self.block = [0; 64];
+        let bits = self.hashed.wrapping_add(self.pos as u64).wrapping_mul(8);
+        // Padding: 0x80, zeros up to 8 bytes before a block's end, the length in bits (LE).
+        if (self.pos + 9).div_ceil(64) > BUFFERED {
+            self.drain();
         }
-        self.block[56..].copy_from_slice(&bits.to_le_bytes());
-        compress(&mut self.state, std::slice::from_ref(&self.block));
+        let end = (self.pos + 9).div_ceil(64) * 64;
+        let flat = self.buf.as_flattened_mut();
+        flat[self.pos] = 0x80;
+        flat[self.pos + 1..end - 8].fill(0);
+        flat[end - 8..end].copy_from_slice(&bits.to_le_bytes());
+        compress(&mut self.state, &self.buf[..end / 64]);
         let mut out = [0u8; 16];
         for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
             chunk.copy_from_slice(&word.to_le_bytes());
@@ -255,10 +304,15 @@ mod tests {
         let data: Vec<u8> = (0..300u32).map(|i| (i * 7 + 3) as u8).collect();
         for len in 0..data.len() {
             let want: [u8; 16] = Md5::digest(&data[..len]).into();
-            for split in [1, 3, 55, 64, 65] {
+            for split in [
+                1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 55, 64, 65, 255, 256, 257,
+            ] {
                 let mut stream = Md5Stream::new();
                 for part in data[..len].chunks(split) {
-                    stream.push(part);
+                    match part {
+                        [byte] => stream.push_byte(*byte),
+                        _ => stream.push(part),
+                    }
                 }
                 assert_eq!(stream.finish(), want, "length {len}, parts of {split}");
             }
