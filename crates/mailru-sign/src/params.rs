@@ -71,6 +71,7 @@ impl<P: Param> Sorted<P> {
     }
 }
 
+#[inline]
 pub(crate) fn sorted<I>(params: I) -> Result<Sorted<I::Item>, Error>
 where
     I: IntoIterator,

@@ -217,7 +217,7 @@ impl Md5Stream {
         self.pos = rest.len();
     }
 
-    fn finish(mut self) -> [u8; 16] {
+    fn finish(&mut self) -> [u8; 16] {
         let bits = self.hashed.wrapping_add(self.pos as u64).wrapping_mul(8);
         // Padding: 0x80, zeros up to 8 bytes before a block's end, the length in bits (LE).
         if (self.pos + 9).div_ceil(64) > BUFFERED {
