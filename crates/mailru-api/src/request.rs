@@ -8,7 +8,6 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method as HttpMethod};
 use mailru_sign::{Circuit, sign_client_server, sign_server_server};
 use url::Url;
-use url::form_urlencoded::byte_serialize;
 
 use crate::error::{Error, Result};
 use crate::method::FilePart;
@@ -177,11 +176,38 @@ pub(crate) fn encode(pairs: &[(&str, &str)]) -> String {
         if i > 0 {
             out.push('&');
         }
-        out.extend(byte_serialize(k.as_bytes()));
+        form_encode(k, &mut out);
         out.push('=');
-        out.extend(byte_serialize(v.as_bytes()));
+        form_encode(v, &mut out);
     }
     out
+}
+
+/// `application/x-www-form-urlencoded` bytes of `text` (what `url::form_urlencoded`'s
+/// serializer gives: `*-._` and ASCII letters and digits kept, space as `+`, the rest as
+/// `%XX`), appended to `out` a run of kept bytes at a time.
+fn form_encode(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let kept = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        if kept(b) {
+            continue;
+        }
+        // A non-empty `run..at` holds kept (ASCII) bytes only, so it is a valid slice;
+        // an empty one may start inside a character (`get` gives `None` there).
+        out.push_str(text.get(run..at).unwrap_or_default());
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+        run = at + 1;
+    }
+    out.push_str(text.get(run..).unwrap_or_default());
 }
 
 /// A multipart/form-data body: every parameter as a text part (they are signed), then the
@@ -228,6 +254,28 @@ mod tests {
             AccessToken::new("be6ef89965d58e56dec21acb9b62bdaa"),
             1324730981306483817,
         )
+    }
+
+    #[test]
+    fn the_form_encoding_is_url_s_for_every_byte_and_text() {
+        let reference =
+            |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+        let ours = |text: &str| {
+            let mut out = String::new();
+            form_encode(text, &mut out);
+            out
+        };
+        let every_char: String = (0u32..0x800).filter_map(char::from_u32).collect();
+        for text in [
+            "",
+            " ",
+            "a b+c",
+            "Привет, мир! 100% &x=1",
+            "*-._~!'()",
+            &every_char,
+        ] {
+            assert_eq!(ours(text), reference(text), "{text:?}");
+        }
     }
 
     #[test]
