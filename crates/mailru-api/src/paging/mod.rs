@@ -26,7 +26,6 @@ mod inspect;
 mod page;
 mod walk;
 
-use std::collections::VecDeque;
 use std::ops::Range;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -40,7 +39,7 @@ use crate::client::Api;
 use crate::error::{Cause, Error, PaginationError, Result};
 use crate::method::Paginated;
 use crate::params::{IntoParams, ParamValue};
-use page::RawPage;
+use page::{Decode, RawPage};
 use walk::{CheckedPage, Walk};
 
 pub(crate) use page::first_value;
@@ -90,19 +89,64 @@ pub struct Checkpoint {
 #[derive(Debug)]
 pub struct Items<T> {
     walk: Walk<T>,
-    /// The page being handed out, and its items not yet handed out.
-    page: Option<RawPage>,
-    buffer: VecDeque<(Pending<T>, Cursor)>,
+    /// The page being handed out.
+    page: Handout<T>,
 }
 
-/// An item of the page being handed out.
+/// The items of a page not yet handed out, and the cursor after each.
 #[derive(Debug)]
-enum Pending<T> {
-    /// Decoded as the page was read.
-    Decoded(T),
-    /// Where it lies in the page: decoded when handed out (some item of its page did not
-    /// decode, so each failure is reported at its item).
-    Text(Range<usize>),
+struct Handout<T> {
+    /// The items decoded as the page was read.
+    decoded: std::vec::IntoIter<T>,
+    /// Or, when some item of the page did not decode, the page and where each item lies:
+    /// they are decoded one by one as handed out, so each failure comes at its item.
+    raw: Option<(RawPage, std::vec::IntoIter<Range<usize>>)>,
+    cursors: std::vec::IntoIter<Cursor>,
+}
+
+impl<T> Handout<T> {
+    fn new(checked: CheckedPage<T>) -> Self {
+        let CheckedPage {
+            mut page,
+            decoded,
+            cursors,
+        } = checked;
+        let (decoded, raw) = match decoded {
+            Some(decoded) => (decoded, None),
+            None => {
+                let ranges = std::mem::take(&mut page.items).into_iter();
+                (Vec::new(), Some((page, ranges)))
+            }
+        };
+        Handout {
+            decoded: decoded.into_iter(),
+            raw,
+            cursors: cursors.into_iter(),
+        }
+    }
+
+    fn empty() -> Self {
+        Handout {
+            decoded: Vec::new().into_iter(),
+            raw: None,
+            cursors: Vec::new().into_iter(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.cursors.len() == 0
+    }
+
+    /// The next item (decoded now if it was not yet) and the cursor after it.
+    fn next(&mut self, decode: Decode<T>) -> Option<(serde_json::Result<T>, Cursor)> {
+        let cursor = self.cursors.next()?;
+        let item = match &mut self.raw {
+            Some((page, ranges)) => ranges.next().map(|r| decode(page.item(&r)).map(|(v, _)| v)),
+            None => self.decoded.next().map(Ok),
+        };
+        let item = item.unwrap_or_else(|| Err(serde::de::Error::custom("an item is missing")));
+        Some((item, cursor))
+    }
 }
 
 // The items are never pinned: only the boxed request future is, and a box is `Unpin`.
@@ -130,35 +174,7 @@ impl<T> Items<T> {
     fn new(walk: Walk<T>) -> Self {
         Items {
             walk,
-            page: None,
-            buffer: VecDeque::new(),
-        }
-    }
-
-    /// Takes in a page that passed the walk's checks.
-    fn fill(&mut self, checked: CheckedPage<T>) {
-        let pending: Vec<Pending<T>> = match checked.decoded {
-            Some(decoded) => decoded.into_iter().map(Pending::Decoded).collect(),
-            None => checked
-                .page
-                .items
-                .iter()
-                .cloned()
-                .map(Pending::Text)
-                .collect(),
-        };
-        self.buffer = pending.into_iter().zip(checked.cursors).collect();
-        self.page = Some(checked.page);
-    }
-
-    /// An item of the page being handed out, decoded now if it was not yet.
-    fn finish(&self, item: Pending<T>) -> serde_json::Result<T> {
-        match (item, &self.page) {
-            (Pending::Decoded(item), _) => Ok(item),
-            (Pending::Text(range), Some(page)) => {
-                (self.walk.decode)(page.item(&range)).map(|(v, _)| v)
-            }
-            (Pending::Text(_), None) => Err(serde::de::Error::custom("the page is gone")),
+            page: Handout::empty(),
         }
     }
 }
@@ -230,8 +246,8 @@ impl<T> Stream for Items<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some((item, cursor)) = this.buffer.pop_front() {
-                return Poll::Ready(Some(match this.finish(item) {
+            if let Some((item, cursor)) = this.page.next(this.walk.decode) {
+                return Poll::Ready(Some(match item {
                     Ok(item) => {
                         this.walk.checkpoint.cursor = cursor;
                         this.walk.checkpoint.items += 1;
@@ -240,7 +256,7 @@ impl<T> Stream for Items<T> {
                     Err(e) => {
                         // The rest of the page is dropped; the checkpoint stays before
                         // the item that could not be decoded.
-                        this.buffer.clear();
+                        this.page = Handout::empty();
                         this.walk.stop();
                         Err(this.walk.redact(item_error(e)))
                     }
@@ -250,7 +266,7 @@ impl<T> Stream for Items<T> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(checked))) => this.fill(checked),
+                Poll::Ready(Some(Ok(checked))) => this.page = Handout::new(checked),
             }
         }
     }
@@ -274,26 +290,32 @@ impl<T> Stream for Pages<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let items = &mut self.get_mut().items;
-        if items.buffer.is_empty() {
+        if items.page.is_empty() {
             match items.walk.poll_page(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(checked))) => items.fill(checked),
+                Poll::Ready(Some(Ok(checked))) => items.page = Handout::new(checked),
             }
         }
-        let mut out = Vec::with_capacity(items.buffer.len());
-        let mut last = None;
-        for (item, cursor) in std::mem::take(&mut items.buffer) {
-            match items.finish(item) {
-                Ok(item) => out.push(item),
-                Err(e) => {
-                    items.walk.stop();
-                    return Poll::Ready(Some(Err(items.walk.redact(item_error(e)))));
+        let mut page = std::mem::replace(&mut items.page, Handout::empty());
+        let last = page.cursors.as_slice().last().cloned();
+        let out: Vec<T> = if page.raw.is_none() && page.decoded.len() == page.cursors.len() {
+            // Handed over as decoded (the vector itself).
+            page.decoded.collect()
+        } else {
+            let mut out = Vec::with_capacity(page.cursors.len());
+            while let Some((item, _)) = page.next(items.walk.decode) {
+                match item {
+                    Ok(item) => out.push(item),
+                    Err(e) => {
+                        items.walk.stop();
+                        return Poll::Ready(Some(Err(items.walk.redact(item_error(e)))));
+                    }
                 }
             }
-            last = Some(cursor);
-        }
+            out
+        };
         if let Some(cursor) = last {
             items.walk.checkpoint.cursor = cursor;
             items.walk.checkpoint.items += out.len() as u64;
