@@ -1,6 +1,6 @@
 //! What can be learnt from one page alone, without the walk's memory: its items, the
-//! cursor after each, their keys, and where the next page would start. This runs where
-//! the page is fetched (on another worker when the walk reads ahead).
+//! cursor after each, their keys, and (from the end of the body alone, before all that)
+//! where the next page would start.
 
 use bytes::Bytes;
 

@@ -4,8 +4,9 @@
 //!
 //! A walk asks for one page at a time; when it reads ahead it keeps [`READ_AHEAD`] pages
 //! asked for, each next one started as soon as the end of the previous body says where it
-//! starts ([`Spec::next_guess`]), each inspected in its own task when a tokio runtime is
-//! there. A guess that the inspected page contradicts drops the pages asked for after it.
+//! starts ([`Spec::next_guess`]), each fetched by a task of its own when a tokio runtime is
+//! there. Pages are inspected (decoded) where their items are handed out. A guess that the
+//! inspected page contradicts drops the pages asked for after it.
 
 use std::collections::VecDeque;
 use std::future::Future;
