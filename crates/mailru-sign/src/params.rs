@@ -101,23 +101,29 @@ where
     };
     // `len` is at most SMALL (16), so every index fits a u8. Insertion sort: a handful of
     // keys that mostly differ in their first byte. A key equal to the one it stops next
-    // to is a duplicate (the keys before it are sorted and distinct).
+    // to is a duplicate (the keys before it are sorted); which one is reported is decided
+    // on the sorted whole, so it does not depend on the order the parameters came in.
     let mut order: [u8; SMALL] = std::array::from_fn(|i| i as u8);
+    let mut duplicate = false;
     for i in 1..len {
         let mut j = i;
         while j > 0 {
             match compare(key(order[j - 1]), key(order[j])) {
                 Ordering::Greater => order.swap(j - 1, j),
                 Ordering::Equal => {
-                    let key = String::from_utf8_lossy(key(order[j])).into_owned();
-                    return Err(Error::DuplicateKey { key });
+                    duplicate = true;
+                    break;
                 }
                 Ordering::Less => break,
             }
             j -= 1;
         }
     }
-    Ok(Sorted::Small { items, order, len })
+    let sorted = Sorted::Small { items, order, len };
+    if duplicate {
+        check_duplicates(&sorted)?;
+    }
+    Ok(sorted)
 }
 
 /// Byte order of keys; most differ in their first byte, compared without a call.
@@ -201,6 +207,21 @@ mod tests {
             let mut want: Vec<String> = keys(n).into_iter().map(|(k, _)| k).collect();
             want.sort();
             assert_eq!(got, want, "{n} parameters");
+        }
+    }
+
+    #[test]
+    fn the_duplicate_reported_does_not_depend_on_the_order() {
+        let params = [("b", "1"), ("a", "1"), ("b", "2"), ("a", "2"), ("c", "0")];
+        let smallest = Some(Error::DuplicateKey {
+            key: "a".to_owned(),
+        });
+        for rotation in 0..params.len() {
+            let mut turned = params.to_vec();
+            turned.rotate_left(rotation);
+            assert_eq!(sorted(&turned).err(), smallest, "{turned:?}");
+            turned.reverse();
+            assert_eq!(sorted(&turned).err(), smallest, "{turned:?}");
         }
     }
 
