@@ -98,9 +98,9 @@ async fn a_walk_dropped_while_reading_ahead_asks_for_nothing_more() {
         .await;
     assert_eq!(first.len(), 5);
     // The walk is gone: whatever it had asked for is all it ever asks for.
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let asked = logged(&emu, "stream.getByAuthor", "limit").len();
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     assert_eq!(logged(&emu, "stream.getByAuthor", "limit").len(), asked);
     assert!(
         (1..=2).contains(&asked),
