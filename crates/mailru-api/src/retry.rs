@@ -1,7 +1,7 @@
 //! Retries: exponential backoff with full jitter and a retry budget. The decision is a pure
 //! function; the client sleeps through tokio time, so tests run with paused time.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::error::Error;
@@ -103,7 +103,9 @@ pub fn retry_decision(
 /// platform is not hammered by every caller's retries at once.
 #[derive(Debug)]
 pub(crate) struct RetryBudget {
-    tokens: Mutex<u32>,
+    /// An atomic, not a lock: every successful call of every task refunds, and a full
+    /// bucket (the usual state) is then only read, not written.
+    tokens: AtomicU32,
     capacity: u32,
 }
 
@@ -112,35 +114,33 @@ impl RetryBudget {
 
     pub(crate) fn new(capacity: u32) -> Self {
         RetryBudget {
-            tokens: Mutex::new(capacity),
+            tokens: AtomicU32::new(capacity),
             capacity,
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, u32> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// Takes the cost of a retry if available.
     pub(crate) fn try_spend(&self) -> bool {
-        let mut t = self.lock();
-        if *t >= Self::RETRY_COST {
-            *t -= Self::RETRY_COST;
-            true
-        } else {
-            false
-        }
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                t.checked_sub(Self::RETRY_COST)
+            })
+            .is_ok()
     }
 
     pub(crate) fn available(&self) -> bool {
-        *self.lock() >= Self::RETRY_COST
+        self.tokens.load(Ordering::Acquire) >= Self::RETRY_COST
     }
 
     pub(crate) fn refund(&self) {
-        let mut t = self.lock();
-        *t = (*t + 1).min(self.capacity);
+        if self.tokens.load(Ordering::Relaxed) >= self.capacity {
+            return;
+        }
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                (t < self.capacity).then_some(t + 1)
+            });
     }
 }
 
@@ -250,7 +250,23 @@ mod tests {
         for _ in 0..100 {
             b.refund();
         }
-        assert_eq!(*b.lock(), 10);
+        assert_eq!(
+            b.tokens.load(Ordering::Relaxed),
+            10,
+            "capped at the capacity"
+        );
+        // Tasks refunding and spending at once: nothing lost, nothing above the cap.
+        let shared = std::sync::Arc::new(RetryBudget::new(1_000));
+        while shared.try_spend() {}
+        let left = shared.tokens.load(Ordering::Relaxed);
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let b = shared.clone();
+                std::thread::spawn(move || (0..100).for_each(|_| b.refund()))
+            })
+            .collect();
+        workers.into_iter().for_each(|w| w.join().unwrap());
+        assert_eq!(shared.tokens.load(Ordering::Relaxed), left + 400);
     }
 
     #[test]
