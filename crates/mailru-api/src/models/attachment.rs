@@ -111,14 +111,8 @@ impl<'de> Visitor<'de> for AttachmentVisitor {
                 return Attachment::from_object(all).map_err(serde::de::Error::custom);
             }
         };
-        let wrong = |e: A::Error| {
-            serde::de::Error::custom(format_args!(
-                "{} (in a {kind} attachment)",
-                lenient::message_of(&e)
-            ))
-        };
         let rest = MapAccessDeserializer::new(map);
-        let attachment = Attachment::decode(&kind, rest).map_err(wrong)?;
+        let attachment = Attachment::decode(&kind, rest).map_err(|e| in_kind(&kind, e))?;
         if attachment
             .extra()
             .is_some_and(|extra| extra.contains_key("object"))
@@ -157,6 +151,14 @@ impl<'de> Visitor<'de> for AttachmentVisitor {
     }
 }
 
+/// `e` said to have happened in an attachment of `kind`.
+fn in_kind<E: serde::de::Error>(kind: &str, e: impl fmt::Display) -> E {
+    E::custom(format_args!(
+        "{} (in a {kind} attachment)",
+        lenient::message_of(&e)
+    ))
+}
+
 /// The kinds with a struct of their own.
 const KINDS: [&str; 10] = [
     "text", "tag", "link", "avatar", "image", "music", "video", "app", "group", "gift",
@@ -193,8 +195,7 @@ impl Attachment {
         };
         // The kind is the variant: `object` is not one of the struct's other fields.
         all.remove("object");
-        Attachment::decode(&kind, Value::Object(all))
-            .map_err(|e| serde::de::Error::custom(format_args!("{e} (in a {kind} attachment)")))
+        Attachment::decode(&kind, Value::Object(all)).map_err(|e| in_kind(&kind, e))
     }
 
     /// The `extra` map of a known kind.

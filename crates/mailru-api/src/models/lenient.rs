@@ -114,13 +114,11 @@ pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, serde_json
 
 /// serde_json's message without its ` at line L column C` (relative to an inner text).
 fn without_position(e: &serde_json::Error) -> String {
-    let mut text = e.to_string();
-    if e.line() > 0
-        && let Some(at) = text.rfind(" at line ")
-    {
-        text.truncate(at);
+    if e.line() > 0 {
+        message_of(e)
+    } else {
+        e.to_string()
     }
-    text
 }
 
 /// The message of any deserializer's error, without a trailing ` at line L column C`

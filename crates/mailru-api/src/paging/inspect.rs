@@ -6,7 +6,7 @@ use bytes::Bytes;
 
 use super::Cursor;
 use super::guard::hash_of;
-use super::page::{Decode, RawPage};
+use super::page::{Decode, RawPage, is_space};
 use crate::catalog::{ItemKey, MethodInfo, Paging};
 use crate::error::{PaginationError, Result};
 use crate::json::{Probe, probe};
@@ -174,10 +174,9 @@ fn skip_id(item: &str) -> std::result::Result<String, Probe> {
 /// quote counts when an even number of backslashes precede it): only the last item is
 /// read. Meant for a guess: an invalid body gives some slice or `None`.
 fn last_item(body: &[u8]) -> Option<&[u8]> {
-    let space = |b: &u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
-    let end = body.len() - body.iter().rev().take_while(|b| space(b)).count();
+    let end = body.len() - body.iter().rev().take_while(|b| is_space(b)).count();
     let end = end.checked_sub(1).filter(|&e| body[e] == b']')?;
-    let end = end - body[..end].iter().rev().take_while(|b| space(b)).count();
+    let end = end - body[..end].iter().rev().take_while(|b| is_space(b)).count();
     let (mut depth, mut in_string) = (0usize, false);
     for at in (0..end).rev() {
         let byte = body[at];
@@ -194,7 +193,7 @@ fn last_item(body: &[u8]) -> Option<&[u8]> {
             (false, b'{' | b'[', 1..) => depth -= 1,
             (false, b'[' | b',', 0) => {
                 let start = at + 1;
-                let start = start + body[start..end].iter().take_while(|b| space(b)).count();
+                let start = start + body[start..end].iter().take_while(|b| is_space(b)).count();
                 return (start < end).then(|| &body[start..end]);
             }
             _ => {}

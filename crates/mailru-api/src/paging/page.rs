@@ -104,10 +104,15 @@ fn decode_all<T>(text: &str, decode: Decode<T>) -> Option<(Vec<Range<usize>>, Ve
 
 /// The index of the first byte at or after `at` that is not JSON whitespace.
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+    while bytes.get(at).is_some_and(is_space) {
         at += 1;
     }
     at
+}
+
+/// JSON whitespace.
+pub(crate) fn is_space(byte: &u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
 }
 
 #[cfg(test)]
