@@ -386,9 +386,13 @@ impl<T> Walk<T> {
             }
             Ok(body)
         };
-        let future: PageFuture = match tokio::runtime::Handle::try_current() {
-            Ok(runtime) if self.read_ahead => Box::pin(Task(runtime.spawn(work))),
-            _ => Box::pin(work),
+        let runtime = self
+            .read_ahead
+            .then(tokio::runtime::Handle::try_current)
+            .and_then(std::result::Result::ok);
+        let future: PageFuture = match runtime {
+            Some(runtime) => Box::pin(Task(runtime.spawn(work))),
+            None => Box::pin(work),
         };
         InFlight {
             requested: cursor,
