@@ -260,6 +260,20 @@ fn inner<'a>(
     e.source()
 }
 
+/// The hyper request of `request`. Outside `send`'s future: what it takes apart would
+/// otherwise be kept in the future (boxed per call) across every await.
+fn hyper_request(request: HttpRequest) -> Result<http::Request<Full<Bytes>>, Error> {
+    let mut builder = http::Request::builder()
+        .method(request.method)
+        .uri(request.url.as_str());
+    if let Some(headers) = builder.headers_mut() {
+        *headers = request.headers;
+    }
+    builder
+        .body(Full::new(request.body))
+        .map_err(|e| Error::invalid_because("cannot build the HTTP request", e))
+}
+
 #[async_trait]
 impl Transport for HyperTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
@@ -267,15 +281,7 @@ impl Transport for HyperTransport {
             .url
             .host_str()
             .is_some_and(super::proxy::is_loopback);
-        let mut builder = http::Request::builder()
-            .method(request.method)
-            .uri(request.url.as_str());
-        if let Some(headers) = builder.headers_mut() {
-            *headers = request.headers;
-        }
-        let req = builder
-            .body(Full::new(request.body))
-            .map_err(|e| Error::invalid_because("cannot build the HTTP request", e))?;
+        let req = hyper_request(request)?;
         // Held until the body is read: the connection is busy until then.
         let _permit = self
             .in_flight
@@ -298,6 +304,7 @@ impl Transport for HyperTransport {
                 other => other,
             })?;
         let (parts, body) = resp.into_parts();
+        let (status, headers) = (parts.status.as_u16(), parts.headers);
         let limit = self.max_response_bytes;
         let body = Limited::new(body, limit)
             .collect()
@@ -315,8 +322,8 @@ impl Transport for HyperTransport {
             })?
             .to_bytes();
         Ok(HttpResponse {
-            status: parts.status.as_u16(),
-            headers: parts.headers,
+            status,
+            headers,
             body,
         })
     }
