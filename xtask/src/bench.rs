@@ -6,8 +6,9 @@
 //!    directory (once).
 //! 2. The criterion benchmarks, with short warm-up and measurement times.
 //! 3. The emulator binary; nginx (its own, in a temporary directory) serving the
-//!    emulator's `users.getInfo` body; wrk, bare hyper, loadgen and aiomailru against nginx,
-//!    wrk and loadgen against the emulator, round robin.
+//!    emulator's `users.getInfo` body; wrk, bare hyper (plain, and with mailru's
+//!    transport features), loadgen and aiomailru against nginx, wrk and loadgen against
+//!    the emulator, round robin.
 //! 4. The pager walking 100,000 and 1,000,000 events of the emulator in another process,
 //!    reading ahead; and 1,000,000 one page at a time.
 //!
@@ -28,7 +29,7 @@ use std::time::Instant;
 use crate::steps::workspace_root;
 
 /// Runs of each series.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 /// The packages of both cargo commands of the run. Naming the same packages in the
 /// release build and in `cargo bench` resolves the same features, so the dependencies

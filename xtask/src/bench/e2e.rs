@@ -342,6 +342,12 @@ pub fn aiomailru_python(target: &Path) -> Result<PathBuf, String> {
     Ok(python)
 }
 
+/// The bare hyper client with what mailru's transport adds on every call (a TLS-capable
+/// connector, the idle-pool timer, the in-flight cap, the attempt timeout): the report
+/// sets loadgen beside it, so the cost of those features and of the library's own code
+/// show apart.
+pub const BARE_WITH_FEATURES: &str = "bare hyper with mailru's transport features → nginx";
+
 /// Every client against nginx and the emulator, `runs` times, round robin (so slow drifts
 /// of a shared machine hit every series alike).
 pub fn clients(
@@ -369,6 +375,13 @@ pub fn clients(
             nginx,
             &bins.bare_hyper,
             load(REQUESTS),
+            REQUESTS,
+        ),
+        Job::client(
+            BARE_WITH_FEATURES,
+            nginx,
+            &bins.bare_hyper,
+            [load(REQUESTS), vec!["--transport-features".to_owned()]].concat(),
             REQUESTS,
         ),
         Job::client(
