@@ -6,7 +6,7 @@ use std::str::FromStr;
 use md5::block_api::compress;
 
 use crate::Error;
-use crate::params::{Param, sorted};
+use crate::params::{Param, Sorted};
 
 /// An md5 request signature. Displays as 32 lowercase hexadecimal characters, the form the
 /// platform expects in `sig`.
@@ -97,7 +97,8 @@ where
     I: IntoIterator,
     I::Item: Param,
 {
-    let pairs = sorted(params)?;
+    let mut pairs = Sorted::new();
+    pairs.fill(params)?;
     let mut md5 = Md5Stream::new();
     md5.push(prefix.as_bytes());
     pairs.for_each(|p| {
@@ -217,6 +218,7 @@ impl Md5Stream {
         self.pos = rest.len();
     }
 
+    #[inline(always)]
     fn finish(&mut self) -> [u8; 16] {
         let bits = self.hashed.wrapping_add(self.pos as u64).wrapping_mul(8);
         // Padding: 0x80, zeros up to 8 bytes before a block's end, the length in bits (LE).
