@@ -117,6 +117,10 @@ fn run_all() -> Result<bool, String> {
     if let Err(e) = &estimates {
         errors.push(format!("criterion: {e}"));
     }
+    let signing = signing_pairs(&estimates, &target);
+    if let Err(e) = &signing {
+        errors.push(format!("criterion, signing runs: {e}"));
+    }
 
     let scratch = Scratch::new()?;
     let clients = match servers_and_clients(&bins, python, &scratch) {
@@ -140,6 +144,7 @@ fn run_all() -> Result<bool, String> {
         runs: RUNS,
         machine,
         criterion: estimates,
+        signing,
         clients,
         pager,
         errors,
@@ -149,6 +154,22 @@ fn run_all() -> Result<bool, String> {
     fs::write(&path, &markdown).map_err(|e| format!("{}: {e}", path.display()))?;
     print!("{markdown}");
     Ok(report.errors.is_empty())
+}
+
+/// The signing target's (signing, raw md5) medians: the whole set's run, then the pair
+/// alone until there are [`RUNS`].
+fn signing_pairs(
+    estimates: &Result<Vec<criterion::Estimate>, String>,
+    target: &std::path::Path,
+) -> Result<Vec<(f64, f64)>, String> {
+    let estimates = estimates.as_ref().map_err(Clone::clone)?;
+    let median = |id: &str| estimates.iter().find(|e| e.id == id).map(|e| e.median_ns);
+    let first = median(criterion::SIGN)
+        .zip(median(criterion::RAW_MD5))
+        .ok_or("the signing pair is missing from the criterion results")?;
+    let mut runs = vec![first];
+    runs.extend(criterion::signing_runs(target, RUNS - 1)?);
+    Ok(runs)
 }
 
 /// The emulator and nginx up, every client against them; both stopped on return.

@@ -44,6 +44,59 @@ pub fn command() -> Vec<String> {
     args
 }
 
+/// The signing target's pair: signing and raw md5 of the same bytes.
+pub const SIGN: &str = "friends.get/sign_client_server";
+pub const RAW_MD5: &str = "friends.get/raw_md5_same_bytes";
+
+/// The signing pair alone, run again after the whole set: a ratio of two criterion
+/// estimates measured a few seconds apart moves with the machine's phase (1.09–1.25 in
+/// three runs of one minute), so the target is the median of the pair's ratio over runs.
+fn pair_command() -> Vec<String> {
+    let mut args = vec!["bench".to_owned()];
+    for package in super::PACKAGES {
+        args.extend(["-p".into(), package.into()]);
+    }
+    args.extend(["--bench".into(), "sign".into(), "--".into()]);
+    args.push(format!("^({SIGN}|{RAW_MD5})$"));
+    args.extend(OPTIONS.iter().map(|o| (*o).to_owned()));
+    args
+}
+
+/// The signing pair `more` times again; each run's (signing, raw md5) medians, ns.
+pub fn signing_runs(target: &Path, more: usize) -> Result<Vec<(f64, f64)>, String> {
+    let mut runs = Vec::new();
+    for _ in 0..more {
+        let started = SystemTime::now();
+        proc::cargo(&pair_command())?;
+        let mut found = Vec::new();
+        collect(&target.join("criterion"), started, &mut found)?;
+        let median = |id: &str| {
+            found
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.median_ns)
+                .ok_or_else(|| format!("criterion wrote no result for {id}"))
+        };
+        runs.push((median(SIGN)?, median(RAW_MD5)?));
+    }
+    Ok(runs)
+}
+
+/// The command of [`signing_runs`], for the report.
+pub fn pair_command_line() -> String {
+    pair_command()
+        .iter()
+        .map(|a| {
+            if a.contains('|') {
+                format!("'{a}'")
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// One benchmark's result.
 #[derive(Debug, Clone)]
 pub struct Estimate {
