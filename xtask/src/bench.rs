@@ -28,8 +28,11 @@ use std::time::Instant;
 
 use crate::steps::workspace_root;
 
-/// Runs of each series.
+/// Runs of each series (the signing pair, the clients).
 const RUNS: usize = 5;
+/// Runs of each pager series: a walk takes 1–20 s, and their targets are far from their
+/// limits; five would add a minute and a half.
+const PAGER_RUNS: usize = 3;
 
 /// The packages of both cargo commands of the run. Naming the same packages in the
 /// release build and in `cargo bench` resolves the same features, so the dependencies
@@ -130,7 +133,7 @@ fn run_all() -> Result<bool, String> {
             Vec::new()
         }
     };
-    let pager = e2e::pager(&bins, RUNS, &scratch.0);
+    let pager = e2e::pager(&bins, PAGER_RUNS, &scratch.0);
     errors.extend(
         clients
             .iter()
@@ -142,6 +145,7 @@ fn run_all() -> Result<bool, String> {
         date: proc::output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
         wall: started.elapsed(),
         runs: RUNS,
+        pager_runs: PAGER_RUNS,
         machine,
         criterion: estimates,
         signing,

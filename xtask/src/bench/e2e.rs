@@ -18,9 +18,9 @@ pub const WRK: [&str; 3] = ["-t2", "-c64", "-d5s"];
 pub const AIOMAILRU: &str = "aiomailru==0.1.1.post1";
 /// Events of the big community in the pager runs.
 pub const PAGER_EVENTS: [u64; 2] = [100_000, 1_000_000];
-/// The pager runs: events, and whether the walk reads ahead. The targets are read from
+/// The pager walks: events, and whether the walk reads ahead. The targets are read from
 /// the walks that read ahead; the plain walk of the big community is shown beside them.
-pub const PAGER_RUNS: [(u64, bool); 3] = [
+pub const PAGER_WALKS: [(u64, bool); 3] = [
     (PAGER_EVENTS[0], true),
     (PAGER_EVENTS[1], true),
     (PAGER_EVENTS[1], false),
@@ -426,7 +426,7 @@ pub fn clients(
 /// The pager walking the big community's whole stream of each size, `runs` times, the
 /// emulator in its own process.
 pub fn pager(bins: &Binaries, runs: usize, scratch: &Path) -> Vec<Series> {
-    PAGER_RUNS
+    PAGER_WALKS
         .iter()
         .map(|&(events, read_ahead)| {
             let name = pager_series(events, read_ahead);

@@ -81,6 +81,7 @@ pub struct Report {
     pub date: String,
     pub wall: Duration,
     pub runs: usize,
+    pub pager_runs: usize,
     pub machine: Machine,
     pub criterion: Result<Vec<Estimate>, String>,
     /// The signing pair's (signing, raw md5) medians of each run, ns.
@@ -352,12 +353,14 @@ impl Report {
         writeln!(
             md,
             "Written by `cargo xtask bench` on {} in {:.1} min (builds included). Do not \
-             edit: run it again. Medians of {} runs, spread = fastest–slowest run (criterion: \
-             fastest–slowest sample of its per-iteration times; the signing target: its \
-             pair's ratio in each run, the whole set's run and the pair alone after it).\n",
+             edit: run it again. Medians of {} runs ({} for the pager), spread = fastest–slowest \
+             run (criterion: fastest–slowest sample of its per-iteration times; the signing \
+             target: its pair's ratio in each run, the whole set's run and the pair alone \
+             after it).\n",
             self.date,
             self.wall.as_secs_f64() / 60.0,
-            self.runs
+            self.runs,
+            self.pager_runs
         )?;
         writeln!(md, "## Machine\n")?;
         writeln!(md, "| | |\n|---|---|")?;
@@ -541,6 +544,7 @@ mod tests {
             date: String::new(),
             wall: Duration::ZERO,
             runs: 3,
+            pager_runs: 3,
             machine: Machine {
                 nproc: String::new(),
                 cpu: String::new(),
