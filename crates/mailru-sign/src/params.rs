@@ -79,12 +79,16 @@ impl<P: Param> Sorted<P> {
         }
     }
 
-    /// Takes `params` (a new set: `self` is empty).
+    /// Sorts `params` into this set, which must be new (empty).
     #[inline]
     pub(crate) fn fill<I>(&mut self, params: I) -> Result<(), Error>
     where
         I: IntoIterator<Item = P>,
     {
+        debug_assert!(
+            self.len == 0 && self.large.is_empty(),
+            "a set is filled once"
+        );
         let mut params = params.into_iter().filter(|p| p.key() != SIG);
         let Sorted {
             items,

@@ -32,14 +32,22 @@ pub const OPTIONS: [&str; 7] = [
 /// The `cargo bench` command line: the benchmarks of [`BENCHES`], the packages of the
 /// release build (the same features, so the same compiled dependencies).
 pub fn command() -> Vec<String> {
+    let benches: Vec<&str> = BENCHES.iter().map(|(_, bench)| *bench).collect();
+    bench_command(&benches, None)
+}
+
+/// `cargo bench` of `benches` with the packages of the release build, criterion's
+/// [`OPTIONS`] and, when given, a filter of benchmark ids.
+fn bench_command(benches: &[&str], filter: Option<String>) -> Vec<String> {
     let mut args = vec!["bench".to_owned()];
     for package in super::PACKAGES {
         args.extend(["-p".into(), package.into()]);
     }
-    for (_, bench) in BENCHES {
-        args.extend(["--bench".into(), bench.into()]);
+    for bench in benches {
+        args.extend(["--bench".into(), (*bench).into()]);
     }
     args.push("--".into());
+    args.extend(filter);
     args.extend(OPTIONS.iter().map(|o| (*o).to_owned()));
     args
 }
@@ -52,14 +60,7 @@ pub const RAW_MD5: &str = "friends.get/raw_md5_same_bytes";
 /// estimates measured a few seconds apart moves with the machine's phase (1.09–1.25 in
 /// three runs of one minute), so the target is the median of the pair's ratio over runs.
 fn pair_command() -> Vec<String> {
-    let mut args = vec!["bench".to_owned()];
-    for package in super::PACKAGES {
-        args.extend(["-p".into(), package.into()]);
-    }
-    args.extend(["--bench".into(), "sign".into(), "--".into()]);
-    args.push(format!("^({SIGN}|{RAW_MD5})$"));
-    args.extend(OPTIONS.iter().map(|o| (*o).to_owned()));
-    args
+    bench_command(&["sign"], Some(format!("^({SIGN}|{RAW_MD5})$")))
 }
 
 /// The signing pair `more` times again; each run's (signing, raw md5) medians, ns.
