@@ -201,3 +201,35 @@ fn read(new: &Path) -> Result<Estimate, String> {
         throughput,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signing_pair_runs_alone_with_the_same_options() {
+        let whole = command();
+        let pair = pair_command();
+        let after_dashes = |args: &[String]| {
+            let at = args.iter().position(|a| a == "--").expect("a `--`");
+            args[at + 1..].to_vec()
+        };
+        // Every bench in the whole set, only `sign` in the pair.
+        let benches = |args: &[String]| -> Vec<String> {
+            args.windows(2)
+                .filter(|w| w[0] == "--bench")
+                .map(|w| w[1].clone())
+                .collect()
+        };
+        assert_eq!(benches(&whole), ["sign", "api", "page", "rest"]);
+        assert_eq!(benches(&pair), ["sign"]);
+        // The pair: its filter, then criterion's options as in the whole set.
+        let (whole_options, pair_options) = (after_dashes(&whole), after_dashes(&pair));
+        assert_eq!(
+            pair_options[0],
+            "^(friends.get/sign_client_server|friends.get/raw_md5_same_bytes)$"
+        );
+        assert_eq!(pair_options[1..], whole_options[..]);
+        assert!(pair_command_line().contains(" '^(friends.get/sign_client_server|"));
+    }
+}
